@@ -1,0 +1,5 @@
+from __future__ import annotations
+
+from bsc.audit import AuditEntry
+
+__all__ = ["AuditEntry"]

@@ -1,0 +1,13 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from bsc.health import healthz
+
+urlpatterns = [
+    path("", include("accounts.urls")),
+    path("api/v1/", include("bsc.api_urls")),
+    path("admin/", admin.site.urls),
+    path("healthz", healthz, name="healthz"),
+]
