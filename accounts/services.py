@@ -148,9 +148,7 @@ def invitation_create(
         raise DomainError(f"{role!r} is not a role. Choose admin or member.", field="role")
     if Membership.objects.filter(user__email__iexact=email).exists():
         raise DomainError(f"{email} is already a member of {organization}.", field="email")
-    earlier = list(
-        Invitation.objects.select_for_update().pending().filter(email__iexact=email)
-    )
+    earlier = list(Invitation.objects.select_for_update().pending().filter(email__iexact=email))
     invitation = Invitation.objects.create(
         organization=organization,
         email=email,
@@ -232,9 +230,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
 
 
 @transaction.atomic
-def user_create_from_invitation(
-    *, invitation: Invitation, full_name: str, password: str
-) -> User:
+def user_create_from_invitation(*, invitation: Invitation, full_name: str, password: str) -> User:
     with scopes_disabled():
         if User.objects.filter(email__iexact=invitation.email).exists():
             raise ConflictError(

@@ -11,17 +11,15 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import Invitation, User
 from accounts.invitations import invitation_token
+from accounts.models import Invitation, User
 from bsc.emails import absolute_url, send_templated_email
 from bsc.tasks import TenantTask
 
 TRANSPORT_ERRORS = (smtplib.SMTPException, ConnectionError, TimeoutError)
 
 
-@shared_task(
-    base=TenantTask, autoretry_for=TRANSPORT_ERRORS, retry_backoff=True, max_retries=5
-)
+@shared_task(base=TenantTask, autoretry_for=TRANSPORT_ERRORS, retry_backoff=True, max_retries=5)
 def send_invitation_email(*, organization_id: int, invitation_id: int) -> None:
     invitation = (
         Invitation.objects.select_related("organization", "invited_by")

@@ -1,4 +1,7 @@
-"""E-mails come as template triplets: ``emails/<name>-subject.txt``, ``-body.txt``, ``-body.html``."""
+"""E-mails come as template triplets: ``emails/<name>-subject.txt``, ``-body.txt``, ``-body.html``.
+
+The subject is squashed onto one line, whatever the template did with whitespace.
+"""
 
 from __future__ import annotations
 

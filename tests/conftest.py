@@ -31,7 +31,9 @@ def pytest_fixture_setup(fixturedef, request):
 def pytest_collection_modifyitems(config, items):
     uses_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     skip_pg = pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://...")
-    skip_redis = pytest.mark.skip(reason="needs Redis and a Celery worker: set REDIS_URL=redis://...")
+    skip_redis = pytest.mark.skip(
+        reason="needs Redis and a Celery worker: set REDIS_URL=redis://..."
+    )
     for item in items:
         if "postgres" in item.keywords and not uses_postgres:
             item.add_marker(skip_pg)
