@@ -65,7 +65,8 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = ApiToken
-        exclude = ("raw",)
+        # ``raw`` is not excluded: an excluded attribute never reaches ``_create``,
+        # which pops it before the model sees it.
 
     organization = factory.SubFactory(OrganizationFactory)
     user = factory.SubFactory(UserFactory)
@@ -78,6 +79,13 @@ class ApiTokenFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         raw = kwargs.pop("raw", None)
         obj = super()._create(model_class, *args, **kwargs)
+        obj.raw = raw
+        return obj
+
+    @classmethod
+    def _build(cls, model_class, *args, **kwargs):
+        raw = kwargs.pop("raw", None)
+        obj = super()._build(model_class, *args, **kwargs)
         obj.raw = raw
         return obj
 
