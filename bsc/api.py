@@ -1,4 +1,5 @@
-"""The API's shared parts: pagination, the error format, and the tenant permission.
+"""The API's shared parts: pagination, the error format, the tenant permission,
+links to objects under an organization, and who the audit log names as actor.
 
 Every API view gets ``OrganizationPermission`` from the default permission
 classes, so an endpoint under ``/api/v1/organizations/<org>/`` cannot forget
@@ -13,13 +14,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from rest_framework import exceptions, permissions, status
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
-from rest_framework.views import set_rollback
 
-from accounts.models import ApiToken
+from accounts.models import ApiToken, User
 from bsc import tenancy
 from bsc.exceptions import DomainError
 
@@ -61,6 +62,55 @@ def required_permission(view: Any, method: str) -> str | None:
     return getattr(view, "write_permission", None) or read
 
 
+def api_actor(request: Request) -> User | ApiToken:
+    """Whom a service records as actor: the token when the call came with one.
+
+    ``log_action`` then stores both the token and its user, so the audit log
+    tells a script's changes from the person's own.
+    """
+    if isinstance(request.auth, ApiToken):
+        return request.auth
+    return request.user
+
+
+class OrganizationHyperlinkedIdentityField(serializers.HyperlinkedIdentityField):
+    """The ``url`` of an object under ``/organizations/<org>/``.
+
+    Nested routes need the organization's slug as well as the object's key; it
+    comes from the request (the tenant in the URL), never from the object, so
+    serializing a page of objects costs no extra query.
+    """
+
+    def get_url(self, obj: Any, view_name: str, request: Any, format: str | None) -> str | None:
+        if getattr(obj, "pk", None) is None:
+            return None
+        kwargs = {
+            tenancy.ORG_URL_KWARG: request.organization.slug,
+            self.lookup_url_kwarg: getattr(obj, self.lookup_field),
+        }
+        return self.reverse(view_name, kwargs=kwargs, request=request, format=format)
+
+
+# For the schema: how every endpoint under /organizations/<org>/ names its organization.
+ORGANIZATION_PARAMETER = OpenApiParameter(
+    tenancy.ORG_URL_KWARG,
+    str,
+    OpenApiParameter.PATH,
+    description="The organization's slug, as in its web address.",
+)
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of an error response."""
+
+    detail = serializers.CharField(help_text="A sentence for people.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Messages per input field, for bad input only.",
+    )
+
+
 def _error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     detail = exc.detail
     if isinstance(detail, dict):
@@ -78,6 +128,11 @@ def _error_body(exc: exceptions.ValidationError) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     """JSON errors everywhere: ``{"detail": ...}``, plus ``errors`` per field for bad input."""
+    # Not at module level: importing rest_framework.views loads the default permission
+    # classes, OrganizationPermission among them, so this module must load without it.
+    from rest_framework.views import exception_handler as drf_exception_handler
+    from rest_framework.views import set_rollback
+
     if isinstance(exc, DomainError):
         detail: Any = {exc.field: [exc.message]} if exc.field else [exc.message]
         body = _error_body(exceptions.ValidationError(detail))
