@@ -140,7 +140,7 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, organization: Organization, email: str, role: str, actor: User
+    *, organization: Organization, email: str, role: str, actor: User | ApiToken
 ) -> Invitation:
     """Invite ``email`` with ``role``. A pending invitation of the same address is replaced."""
     email = User.objects.normalize_email(email).strip().lower()
@@ -153,7 +153,8 @@ def invitation_create(
         organization=organization,
         email=email,
         role=role,
-        invited_by=actor,
+        # Through the API the actor is a token; the invitation names the person behind it.
+        invited_by=actor.user if isinstance(actor, ApiToken) else actor,
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
     )
     now = timezone.now()
