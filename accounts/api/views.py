@@ -78,9 +78,12 @@ class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
         with scopes_disabled():
             memberships = Membership.objects.filter(user=user).order_by()
             roles = dict(memberships.values_list("organization", "role"))
-        for organization in organizations:
+        # Two reads, so a membership removed in between leaves an organization without a
+        # role: it is no longer the caller's, so leave it out rather than fail.
+        listed = [organization for organization in organizations if organization.pk in roles]
+        for organization in listed:
             organization.role = roles[organization.pk]  # type: ignore[attr-defined]
-        return organizations
+        return listed
 
     def get_object(self) -> Organization:
         # OrganizationPermission has loaded the organization and the caller's membership.
