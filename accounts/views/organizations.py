@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
@@ -97,10 +98,18 @@ class AuditLogView(OrganizationViewMixin, ListView):
         return selectors.audit_entries(self.organization, self.action_prefix or None)
 
     def get_template_names(self) -> list[str]:
-        # htmx filter and paging swap only the table, not the whole page.
-        if getattr(self.request, "htmx", False):
+        # htmx filter and paging swap only the table, not the whole page; restoring a
+        # page from history after a cache miss needs the whole page again.
+        htmx = self.request.htmx  # type: ignore[attr-defined]
+        if htmx and not htmx.history_restore_request:
             return ["accounts/_audit_entries.html"]
         return [self.template_name]
+
+    def render_to_response(self, context: dict[str, Any], **kwargs: Any) -> HttpResponse:
+        response = super().render_to_response(context, **kwargs)
+        # One URL, two bodies: caches must keep the table and the page apart.
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs["filter_form"] = self.filter_form
