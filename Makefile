@@ -42,7 +42,6 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
 		echo "error: $(VENV) was made with another Python than 3.11: run 'make clean' first." >&2; \
 		exit 1; }
-	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	@touch $@
 
