@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Lower, NullIf
 from django_scopes import scopes_disabled
 
 from accounts.models import ApiToken, Invitation, Membership, Organization, User
@@ -42,10 +43,12 @@ def user_exists_with_email(email: str) -> bool:
 
 
 def members_of_organization(organization: Organization) -> QuerySet[Membership]:
+    # By the name people see: the full name, or the e-mail address for those without one.
+    shown_name = Coalesce(NullIf("user__full_name", Value("")), "user__email")
     return (
         Membership.objects.filter(organization=organization)
         .select_related("user")
-        .order_by("user__full_name", "user__email")
+        .order_by(Lower(shown_name), "user__email")
     )
 
 

@@ -136,6 +136,12 @@ def test_it_signs_out_with_a_post(alice_client):
     assert "_auth_user_id" not in alice_client.session
 
 
+def test_it_confirms_the_sign_out_on_the_sign_in_page(alice_client):
+    response = alice_client.post(reverse("logout"), follow=True)
+
+    assert "You are signed out." in response.content.decode()
+
+
 def test_it_does_not_sign_out_on_a_get(alice_client):
     response = alice_client.get(reverse("logout"))
 

@@ -88,7 +88,7 @@ def test_it_invites_a_member(alice_client, alice, org_a, django_capture_on_commi
     assert message.to == ["new.person@example.org"]
     assert "Alice Admin invited you to join Northern Network" in message.subject
     assert "as an admin" in message.body
-    assert "works once" in message.body
+    assert "works once and expires on" in message.body
     assert "/accounts/invitations/" in message.body
     assert "Accept the invitation" in message.alternatives[0][0]
 
@@ -348,3 +348,13 @@ def test_it_runs_the_same_queries_for_1_and_10_members(
     with django_assert_num_queries(9):
         response = _get_member_list(alice_client, org_a)
     assert response.content.decode().count("/role/") == 10
+
+
+def test_it_sorts_members_by_the_name_people_see(alice_client, alice, org_a):
+    MembershipFactory(organization=org_a, user__full_name="", user__email="aaron@example.org")
+    MembershipFactory(organization=org_a, user__full_name="Zoe Zed")
+
+    response = alice_client.get(reverse("member_list", args=[org_a.slug]))
+
+    shown = [member.user.display_name for member in response.context["members"]]
+    assert shown == ["aaron@example.org", "Alice Admin", "Zoe Zed"]
