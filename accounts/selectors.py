@@ -90,13 +90,16 @@ class OrganizationSummary:
     recent_activity: list[AuditEntry] | None
 
 
-def organization_summary(organization: Organization, *, include_admin: bool) -> OrganizationSummary:
-    """Figures for the organization's home page; the admin-only parts are not even queried."""
-    member_count = Membership.objects.filter(organization=organization).count()
-    if not include_admin:
-        return OrganizationSummary(member_count, None, None)
+def organization_summary(
+    organization: Organization, *, include_invitations: bool, include_activity: bool
+) -> OrganizationSummary:
+    """Figures for the organization's home page; parts the visitor may not see are not queried."""
     return OrganizationSummary(
-        member_count=member_count,
-        pending_invitation_count=pending_invitations(organization).count(),
-        recent_activity=list(audit_entries(organization)[:RECENT_ACTIVITY_LIMIT]),
+        member_count=Membership.objects.filter(organization=organization).count(),
+        pending_invitation_count=(
+            pending_invitations(organization).count() if include_invitations else None
+        ),
+        recent_activity=(
+            list(audit_entries(organization)[:RECENT_ACTIVITY_LIMIT]) if include_activity else None
+        ),
     )

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.template.response import SimpleTemplateResponse
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
@@ -47,7 +49,14 @@ class OrganizationViewMixin(LoginRequiredMixin):
             raise PermissionDenied(f"Needs the {self.permission} permission.")
         self.organization = organization
         self.membership = request.membership  # type: ignore[attr-defined]
-        return super().dispatch(request, *args, **kwargs)
+        # Dates on an organization's pages are in its time zone, the one its deadlines
+        # follow. A TemplateResponse renders after dispatch returns, so render it here,
+        # while the zone is still active.
+        with timezone.override(organization.tzinfo):
+            response = super().dispatch(request, *args, **kwargs)
+            if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+                response.render()
+        return response
 
     def has_perm(self, name: str) -> bool:
         return name in self.request.perms  # type: ignore[attr-defined]

@@ -49,7 +49,9 @@ class OrganizationHomeView(OrganizationViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs["summary"] = selectors.organization_summary(
-            self.organization, include_admin=self.has_perm(permissions.MANAGE_MEMBERS)
+            self.organization,
+            include_invitations=self.has_perm(permissions.MANAGE_MEMBERS),
+            include_activity=self.has_perm(permissions.VIEW_AUDIT_LOG),
         )
         return super().get_context_data(**kwargs)
 

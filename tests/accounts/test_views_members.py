@@ -329,7 +329,7 @@ def test_it_lists_members_in_a_fixed_number_of_queries(
     InvitationFactory(organization=org_a, invited_by=alice)
     # 1 session, 2 user, 3 organization by slug, 4 the visitor's membership (middleware),
     # 5 savepoint (ATOMIC_REQUESTS), 6 members with their users, 7 pending invitations
-    # with their inviters, 8 release savepoint, 9 the organization switcher in the navbar.
+    # with their inviters, 8 the organization switcher in the navbar, 9 release savepoint.
     with django_assert_num_queries(9):
         response = _get_member_list(alice_client, org_a)
     assert response.status_code == 200

@@ -40,6 +40,19 @@ def test_it_shows_the_admin_home_with_counts_and_activity(alice_client, alice, b
     assert "invited zed@example.org as member" in page
 
 
+def test_it_shows_dates_in_the_organizations_time_zone(alice_client, alice, org_a):
+    with scopes_disabled():
+        membership = alice.memberships.get()
+        type(membership).objects.filter(pk=membership.pk).update(
+            created_at=datetime(2025, 3, 1, 2, 0, tzinfo=UTC)
+        )
+
+    response = alice_client.get(reverse("member_list", args=[org_a.slug]))
+
+    # 02:00 UTC on 1 March is still 28 February in New York.
+    assert "28 Feb 2025" in response.content.decode()
+
+
 def test_it_shows_members_a_home_without_admin_figures(bob_client, alice, bob, org_a):
     AuditEntryFactory(organization=org_a, actor=alice, action="bsc.organization.changed")
 
@@ -211,8 +224,8 @@ def test_it_lists_audit_entries_in_a_fixed_number_of_queries(
         AuditEntryFactory(organization=org_a, actor=alice, actor_token=token if index % 2 else None)
 
     # 1 session, 2 user, 3 organization by slug, 4 the visitor's membership (middleware),
-    # 5 savepoint (ATOMIC_REQUESTS), 6 count for the paginator, 7 release savepoint,
-    # 8 the organization switcher in the navbar, 9 the page of entries with actors and tokens.
+    # 5 savepoint (ATOMIC_REQUESTS), 6 count for the paginator, 7 the organization
+    # switcher in the navbar, 8 the page of entries with actors and tokens, 9 release savepoint.
     with django_assert_num_queries(9):
         response = alice_client.get(reverse("audit_log", args=[org_a.slug]))
     assert response.status_code == 200

@@ -129,3 +129,29 @@ def test_it_does_not_list_other_organizations_in_the_switcher(carol_client, org_
     assert reverse("organization_home", args=[org_b.slug]) in page
     assert reverse("organization_home", args=[org_a.slug]) not in page
     assert org_a.name not in page
+
+
+def _organization_routes():
+    from accounts import urls
+
+    return [route for route in urls.urlpatterns if "<slug:org>" in str(route.pattern)]
+
+
+@pytest.mark.parametrize("route", _organization_routes(), ids=lambda route: route.name)
+def test_it_guards_every_organization_page_with_the_mixin(route):
+    from accounts import permissions
+    from bsc.views import OrganizationViewMixin
+
+    view_class = route.callback.view_class
+    known = {
+        value
+        for name, value in vars(permissions).items()
+        if name.isupper() and isinstance(value, str)
+    }
+
+    assert issubclass(view_class, OrganizationViewMixin)
+    assert view_class.permission in known
+
+
+def test_it_covers_every_organization_page_in_the_matrix():
+    assert {route.name for route in _organization_routes()} == {row[0] for row in MATRIX}

@@ -134,8 +134,8 @@ def test_it_lists_tokens_in_a_fixed_number_of_queries(
         ApiTokenFactory(organization=org_a, user=bob)
 
     # 1 session, 2 user, 3 organization by slug, 4 the visitor's membership (middleware),
-    # 5 savepoint (ATOMIC_REQUESTS), 6 the visitor's tokens, 7 release savepoint,
-    # 8 the organization switcher in the navbar.
+    # 5 savepoint (ATOMIC_REQUESTS), 6 the visitor's tokens, 7 the organization switcher
+    # in the navbar, 8 release savepoint.
     with django_assert_num_queries(8):
         response = bob_client.get(reverse("token_list", args=[org_a.slug]))
     assert response.status_code == 200
