@@ -305,3 +305,11 @@ def test_it_keeps_an_existing_role_when_a_member_accepts(client, org_a, alice):
     assert response.status_code == 302
     with scopes_disabled():
         assert Membership.objects.get(user=dana, organization=org_a).role == Role.ADMIN
+
+
+def test_it_links_sign_in_back_to_the_invitation(client, invitation):
+    link = _link(invitation)
+
+    page = client.get(link).content.decode()
+
+    assert f"{reverse('login')}?next={link.replace(':', '%3A')}" in page
