@@ -22,3 +22,6 @@ REST_FRAMEWORK = {**REST_FRAMEWORK, "TEST_REQUEST_DEFAULT_FORMAT": "json"}
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 SITE_URL = "http://testserver"
 ALLOWED_HOSTS = ["*"]
+# Serve static files through the finders: tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

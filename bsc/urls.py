@@ -11,3 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler404 = "bsc.errors.page_not_found"
+handler500 = "bsc.errors.server_error"
