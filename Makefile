@@ -59,8 +59,10 @@ test: $(STAMP)  ## Run the test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_
 check: lint migrations-check test  ## Lint, migrations check and tests: what CI runs
 
 lint: $(STAMP)  ## ruff check and ruff format --check
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	@status=0; \
+	$(BIN)/ruff check . || status=1; \
+	$(BIN)/ruff format --check . || status=1; \
+	exit $$status
 
 format: $(STAMP)  ## Let ruff fix what it can and format the code
 	$(BIN)/ruff check --fix .
