@@ -97,6 +97,7 @@ def test_it_answers_503_when_the_database_is_really_unreachable(broken):
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "REDIS_URL", "DEBUG", "SECRET_KEY"}
+        and not key.startswith("DJANGO_")
     }
     env.update(DJANGO_SETTINGS_MODULE="bsc.settings", ALLOWED_HOSTS="testserver", **broken)
     done = subprocess.run(

@@ -31,12 +31,14 @@ def setting_names() -> set[str]:
 
 
 def run_python(args: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    # DJANGO_* too: DJANGO_ALLOW_ASYNC_UNSAFE, which the browser tests set for this
+    # process, is itself an error for check --deploy.
     clean = {
         key: value
         for key, value in os.environ.items()
         if key not in setting_names()
         and not key.endswith("_FILE")
-        and key != "DJANGO_SETTINGS_MODULE"
+        and not key.startswith("DJANGO_")
     }
     clean.update({"DJANGO_SETTINGS_MODULE": "bsc.settings", **env})
     return subprocess.run(
