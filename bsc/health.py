@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
@@ -34,6 +34,9 @@ def _check_redis() -> str:
     return "ok"
 
 
+# Not atomic: ATOMIC_REQUESTS would connect before the view runs and turn a
+# database outage into a 500 instead of this view's 503.
+@transaction.non_atomic_requests
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:

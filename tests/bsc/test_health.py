@@ -77,14 +77,6 @@ print(json.dumps({"status": response.status_code, "body": body}))
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "bsc/health.py: ATOMIC_REQUESTS opens a transaction, and so a connection, before "
-        "the view runs, so an unreachable database gives 500, not 503. Fix: decorate "
-        "healthz with @transaction.non_atomic_requests, then remove this marker."
-    ),
-)
 @pytest.mark.parametrize(
     "broken",
     [
