@@ -15,7 +15,8 @@ def site(request: HttpRequest) -> dict[str, Any]:
         return organizations_for(request.user)
 
     return {
-        "site_name": settings.SITE_NAME,
+        # Not "site_name": Django's auth views set that to the request's host name.
+        "platform_name": settings.SITE_NAME,
         "organization": getattr(request, "organization", None),
         "membership": getattr(request, "membership", None),
         "perms_org": getattr(request, "perms", frozenset()),

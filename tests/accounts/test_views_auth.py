@@ -304,3 +304,10 @@ def test_it_lists_the_organizations_of_the_user(alice_client, alice, org_a):
     assert reverse("organization_home", args=[org_a.slug]) in page
     assert reverse("organization_home", args=[other.slug]) in page
     assert page.index("Eastern Network") < page.index("Northern Network")
+
+
+@pytest.mark.django_db
+def test_the_sign_in_page_carries_the_platform_name_not_the_host(client, settings):
+    settings.SITE_NAME = "Collaborative Hub"
+    response = client.get(reverse("login"), HTTP_HOST="127.0.0.1")
+    assert "<title>Sign in · Collaborative Hub</title>" in response.content.decode()
