@@ -188,6 +188,9 @@ class Invitation(models.Model):
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # What else accepting gives, beyond the membership: e.g. a place on a team's
+    # roster or a faculty role. Handlers live in the apps (accounts.grants).
+    grants = models.JSONField(default=list, blank=True)
 
     objects = ScopedManager(
         organization="organization", _manager_class=models.Manager.from_queryset(InvitationQuerySet)

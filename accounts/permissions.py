@@ -14,6 +14,7 @@ MANAGE_MEMBERS = "manage_members"
 CHANGE_ORGANIZATION = "change_organization"
 VIEW_AUDIT_LOG = "view_audit_log"
 USE_API_TOKENS = "use_api_tokens"
+CREATE_COLLABORATIVE = "create_collaborative"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset(
@@ -24,6 +25,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
             CHANGE_ORGANIZATION,
             VIEW_AUDIT_LOG,
             USE_API_TOKENS,
+            CREATE_COLLABORATIVE,
         }
     ),
     Role.MEMBER: frozenset({VIEW_ORGANIZATION, VIEW_MEMBERS, USE_API_TOKENS}),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
+from accounts import grants as grants_module
 from accounts.authentication import TOKEN_PREFIX, hash_token
 from accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
 from accounts.tasks import send_invitation_email
@@ -140,19 +142,35 @@ def membership_remove(*, membership: Membership, actor: User) -> None:
 
 @transaction.atomic
 def invitation_create(
-    *, organization: Organization, email: str, role: str, actor: User | ApiToken
+    *,
+    organization: Organization,
+    email: str,
+    role: str,
+    actor: User | ApiToken | None,
+    grants: list[dict[str, Any]] | None = None,
 ) -> Invitation:
-    """Invite ``email`` with ``role``. A pending invitation of the same address is replaced."""
+    """Invite ``email`` with ``role``. A pending invitation of the same address is replaced.
+
+    ``grants`` (see ``accounts.grants``) are applied on acceptance; the new
+    invitation keeps the grants of the one it replaces, so inviting someone to a
+    team does not cancel their pending faculty invitation.
+    """
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Role.values:
         raise DomainError(f"{role!r} is not a role. Choose admin or member.", field="role")
     if Membership.objects.filter(user__email__iexact=email).exists():
         raise DomainError(f"{email} is already a member of {organization}.", field="email")
+    grants_module.validate(grants or [])
     earlier = list(Invitation.objects.select_for_update().pending().filter(email__iexact=email))
+    merged: list[dict[str, Any]] = []
+    for grant in [g for old in earlier for g in old.grants] + list(grants or []):
+        if grant not in merged:
+            merged.append(grant)
     invitation = Invitation.objects.create(
         organization=organization,
         email=email,
         role=role,
+        grants=merged,
         # Through the API the actor is a token; the invitation names the person behind it.
         invited_by=actor.user if isinstance(actor, ApiToken) else actor,
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
@@ -182,6 +200,7 @@ def invitation_resend(*, invitation: Invitation, actor: User) -> Invitation:
         email=invitation.email,
         role=invitation.role,
         actor=actor,
+        grants=invitation.grants,
     )
 
 
@@ -218,6 +237,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> Membership:
         locked.accepted_at = timezone.now()
         locked.accepted_by = user
         locked.save(update_fields=["accepted_at", "accepted_by"])
+        grants_module.apply_all(invitation=locked, user=user)
         if created:
             log_action(
                 organization=organization,

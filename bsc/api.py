@@ -9,7 +9,7 @@ the membership check.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -24,6 +24,10 @@ from accounts.models import ApiToken, User
 from bsc import tenancy
 from bsc.exceptions import DomainError
 
+if TYPE_CHECKING:
+    from collaboratives.models import Collaborative
+    from collaboratives.permissions import CollaborativeAccess
+
 logger = logging.getLogger(__name__)
 
 
@@ -35,9 +39,14 @@ class Pagination(PageNumberPagination):
 class OrganizationPermission(permissions.BasePermission):
     """Membership of the organization in the URL (404 if none), then the view's permission.
 
+    Under ``collaboratives/<collab>/`` the collaborative must exist in the
+    organization (404 otherwise) and the caller's powers in it join
+    ``request.perms`` (``collaboratives.permissions.access_for``).
+
     Views declare ``permission`` (for reading) and ``write_permission`` (for
     unsafe methods; defaults to ``permission``) as names from
-    ``accounts.permissions``. A member who lacks one gets 403.
+    ``accounts.permissions`` or ``collaboratives.permissions``. A member who
+    lacks one gets 403.
     """
 
     def has_permission(self, request: Any, view: Any) -> bool:
@@ -51,6 +60,11 @@ class OrganizationPermission(permissions.BasePermission):
         if membership is None:
             raise exceptions.NotFound()
         tenancy.attach_membership(request._request, membership)
+        if tenancy.COLLAB_URL_KWARG in view.kwargs:
+            collaborative = getattr(request._request, "collaborative", None)
+            if collaborative is None:
+                raise exceptions.NotFound()
+            tenancy.attach_collaborative_access(request._request, collaborative)
         needed = required_permission(view, request.method)
         return needed is None or needed in request._request.perms
 
@@ -160,3 +174,50 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {"detail": str(response.data["detail"])}
     return response
+
+
+# For the schema: how every endpoint under .../collaboratives/<collab>/ names its collaborative.
+COLLABORATIVE_PARAMETER = OpenApiParameter(
+    tenancy.COLLAB_URL_KWARG,
+    str,
+    OpenApiParameter.PATH,
+    description="The collaborative's slug, as in its web address.",
+)
+
+
+class CollaborativeHyperlinkedIdentityField(serializers.HyperlinkedIdentityField):
+    """The ``url`` of an object under ``/organizations/<org>/collaboratives/<collab>/``.
+
+    Both slugs come from the request, never from the object: no extra query.
+    """
+
+    def get_url(self, obj: Any, view_name: str, request: Any, format: str | None) -> str | None:
+        if getattr(obj, "pk", None) is None:
+            return None
+        kwargs = {
+            tenancy.ORG_URL_KWARG: request.organization.slug,
+            tenancy.COLLAB_URL_KWARG: request.collaborative.slug,
+            self.lookup_url_kwarg: getattr(obj, self.lookup_field),
+        }
+        return self.reverse(view_name, kwargs=kwargs, request=request, format=format)
+
+
+class CollaborativeViewSetMixin:
+    """For viewsets under ``/organizations/<org>/collaboratives/<collab>/``.
+
+    ``OrganizationPermission`` has already answered 404 for a collaborative
+    outside the organization and put the caller's powers on ``request.access``.
+    Querysets start from ``self.collaborative``; while drf-spectacular builds
+    the schema there is no collaborative, so ``get_queryset`` implementations
+    return ``Model.objects.none()`` when ``self.collaborative`` is None.
+    """
+
+    request: Any
+
+    @property
+    def collaborative(self) -> Collaborative | None:
+        return getattr(self.request._request, "collaborative", None) if self.request else None
+
+    @property
+    def access(self) -> CollaborativeAccess | None:
+        return getattr(self.request._request, "access", None) if self.request else None

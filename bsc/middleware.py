@@ -1,6 +1,7 @@
 """Tenant resolution for every request under ``/orgs/<org>/`` and ``/api/v1/organizations/<org>/``.
 
-The middleware loads the organization named in the URL, runs the whole view,
+The middleware loads the organization named in the URL (and the collaborative,
+for URLs under ``collaboratives/<collab>/``), runs the whole view,
 and renders its response inside ``scope(organization=...)``. Any query on a
 tenant-owned model outside such a scope raises instead of leaking.
 
@@ -30,6 +31,8 @@ class TenantMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.organization = None  # type: ignore[attr-defined]
+        request.collaborative = None  # type: ignore[attr-defined]
+        request.access = None  # type: ignore[attr-defined]
         tenancy.attach_membership(request, None)
         path = request.path_info
         is_ui = path.startswith(tenancy.UI_PREFIX)
@@ -63,4 +66,12 @@ class TenantMiddleware:
 
         request.organization = organization  # type: ignore[attr-defined]
         with scope(organization=organization):
+            collab_slug = match.kwargs.get(tenancy.COLLAB_URL_KWARG)
+            if collab_slug is not None:
+                collaborative = tenancy.collaborative_from_slug(collab_slug)
+                request.collaborative = collaborative  # type: ignore[attr-defined]
+                if is_ui:
+                    if collaborative is None:
+                        raise Http404("No such collaborative.")
+                    tenancy.attach_collaborative_access(request, collaborative)
             return self.get_response(request)

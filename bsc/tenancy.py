@@ -16,8 +16,10 @@ from accounts.permissions import permissions_for
 
 if TYPE_CHECKING:
     from accounts.models import ApiToken, User
+    from collaboratives.models import Collaborative
 
 ORG_URL_KWARG = "org"
+COLLAB_URL_KWARG = "collab"
 UI_PREFIX = "/orgs/"
 API_PREFIX = "/api/v1/organizations/"
 
@@ -59,3 +61,20 @@ def organizations_for(user: User, token: ApiToken | None = None) -> list[Organiz
     if token is not None:
         orgs = orgs.filter(pk=token.organization_id)
     return list(orgs)
+
+
+def collaborative_from_slug(slug: str) -> Collaborative | None:
+    """The collaborative of the active organization's scope with this slug."""
+    from collaboratives.models import Collaborative
+
+    return Collaborative.objects.filter(slug=slug).first()
+
+
+def attach_collaborative_access(request: object, collaborative: Collaborative) -> None:
+    """Work out the caller's powers in ``collaborative`` and add them to ``request.perms``."""
+    from collaboratives.permissions import access_for
+
+    access = access_for(request.user, request.membership, collaborative)  # type: ignore[attr-defined]
+    request.collaborative = collaborative  # type: ignore[attr-defined]
+    request.access = access  # type: ignore[attr-defined]
+    request.perms = request.perms | access.perms  # type: ignore[attr-defined]

@@ -7,6 +7,8 @@ from bsc.health import healthz
 
 urlpatterns = [
     path("", include("accounts.urls")),
+    path("", include("collaboratives.urls")),
+    path("", include("teams.urls")),
     path("api/v1/", include("bsc.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

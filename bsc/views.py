@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.shortcuts import get_object_or_404
 from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 
@@ -20,6 +21,9 @@ if TYPE_CHECKING:
     from django.http import HttpRequest, HttpResponseBase
 
     from accounts.models import Membership, Organization
+    from collaboratives.models import Collaborative
+    from collaboratives.permissions import CollaborativeAccess
+    from teams.models import Team
 
 
 class OrganizationViewMixin(LoginRequiredMixin):
@@ -65,3 +69,60 @@ class OrganizationViewMixin(LoginRequiredMixin):
         kwargs.setdefault("organization", self.organization)
         kwargs.setdefault("membership", self.membership)
         return super().get_context_data(**kwargs)  # type: ignore[misc]
+
+
+class CollaborativeViewMixin(OrganizationViewMixin):
+    """For pages under ``/orgs/<org>/collaboratives/<collab>/``.
+
+    The middleware has loaded ``request.collaborative`` (404 if it is not in
+    this organization) and ``request.access`` (the caller's powers in it, see
+    ``collaboratives.permissions``), whose names are already in ``request.perms``,
+    so ``permission`` works here exactly as on organization pages.
+    """
+
+    collaborative: Collaborative
+    access: CollaborativeAccess
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        collaborative = getattr(request, "collaborative", None)
+        if collaborative is None:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} needs a <slug:collab> URL under "
+                "/orgs/<org>/collaboratives/ so the middleware resolves the collaborative."
+            )
+        self.collaborative = collaborative
+        self.access = request.access  # type: ignore[attr-defined]
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("collaborative", self.collaborative)
+        kwargs.setdefault("access", self.access)
+        return super().get_context_data(**kwargs)
+
+
+class TeamViewMixin(CollaborativeViewMixin):
+    """For pages of one team: ``.../collaboratives/<collab>/teams/<int:team>/``.
+
+    ``team_access`` names the ``CollaborativeAccess`` predicate the caller must
+    pass for this team: ``"can_view_team"`` (the default) or
+    ``"can_manage_roster"``. A team of another collaborative is 404; a team the
+    caller may not see or manage is 403.
+    """
+
+    team_access = "can_view_team"
+    team: Team
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        from teams.models import Team
+
+        collaborative = getattr(request, "collaborative", None)
+        self.team = get_object_or_404(
+            Team.objects.filter(collaborative=collaborative), pk=kwargs.get("team")
+        )
+        if not getattr(request.access, self.team_access)(self.team):  # type: ignore[attr-defined]
+            raise PermissionDenied("You are not allowed to do this for this team.")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("team", self.team)
+        return super().get_context_data(**kwargs)

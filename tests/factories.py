@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import factory
 from django.utils import timezone
@@ -98,3 +98,260 @@ class AuditEntryFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(UserFactory)
     action = "bsc.organization.changed"
     data = factory.LazyFunction(dict)
+
+
+# --- Collaboratives ----------------------------------------------------------
+
+
+class CollaborativeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Collaborative"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    name = factory.Sequence(lambda n: f"Trauma-Focused CBT Collaborative {n}")
+    slug = factory.Sequence(lambda n: f"collab-{n}")
+    kind = "national"
+    topic = "Trauma-focused cognitive behavioural therapy"
+    aim_statement = "Raise the share of children completing treatment from 40% to 70%."
+    start_date = factory.LazyFunction(lambda: date(2026, 1, 1))
+    end_date = factory.LazyFunction(lambda: date(2026, 12, 31))
+    required_roles = factory.LazyFunction(
+        lambda: {"agency_administrator": 1, "clinical_supervisor": 1, "clinician": 2}
+    )
+
+
+class AimGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.AimGoal"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    description = "Children completing treatment"
+    baseline = 40
+    target = 70
+    unit = "%"
+
+
+class CollaborativeRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.CollaborativeRole"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    user = factory.SubFactory(UserFactory)
+    role = "faculty"
+
+
+class LearningSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.LearningSession"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.LazyAttribute(lambda o: f"Learning Session {o.number}")
+    start_date = factory.LazyAttribute(
+        lambda o: date(2026, 1, 10) + timedelta(days=120 * (o.number - 1))
+    )
+    end_date = factory.LazyAttribute(lambda o: o.start_date + timedelta(days=1))
+    location = "Durham, NC"
+
+
+class SessionMaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.SessionMaterial"
+
+    session = factory.SubFactory(LearningSessionFactory)
+    organization = factory.SelfAttribute("session.organization")
+    title = "Slides"
+    url = "https://example.org/slides.pdf"
+
+
+class ActionPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.ActionPeriod"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    number = factory.Sequence(lambda n: n + 1)
+    start_date = factory.LazyFunction(lambda: date(2026, 1, 12))
+    end_date = factory.LazyFunction(lambda: date(2026, 5, 9))
+
+
+class CallSeriesFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.CallSeries"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    kind = "all_team"
+    title = "Monthly all-team call"
+    week_of_month = 2
+    weekday = 1
+    start_time = factory.LazyFunction(lambda: time(15, 0))
+    duration_minutes = 60
+    first_date = factory.LazyFunction(lambda: date(2026, 2, 1))
+    last_date = factory.LazyFunction(lambda: date(2026, 11, 30))
+
+
+class CallFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Call"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    kind = "all_team"
+    title = "All-team call"
+    starts_at = factory.LazyFunction(lambda: datetime(2026, 2, 10, 20, 0, tzinfo=UTC))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(hours=1))
+
+
+class CalendarFeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.CalendarFeed"
+
+    organization = factory.SubFactory(OrganizationFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class DriverFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Driver"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    parent = None
+    title = factory.Sequence(lambda n: f"Driver {n}")
+
+
+class ChangeIdeaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.ChangeIdea"
+
+    driver = factory.SubFactory(DriverFactory)
+    collaborative = factory.SelfAttribute("driver.collaborative")
+    organization = factory.SelfAttribute("driver.organization")
+    title = factory.Sequence(lambda n: f"Change idea {n}")
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Assignment"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    kind = "reading"
+    title = factory.Sequence(lambda n: f"Assignment {n}")
+    due_date = factory.LazyFunction(lambda: date(2026, 1, 5))
+
+
+# --- Teams and applications -------------------------------------------------------
+
+
+class TeamFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.Team"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    name = factory.Sequence(lambda n: f"Team {n}")
+    site_name = factory.Sequence(lambda n: f"Community Clinic {n}")
+    status = "active"
+
+
+class TeamMemberFactory(factory.django.DjangoModelFactory):
+    """``roles=["clinician"]`` adds roster roles."""
+
+    class Meta:
+        model = "teams.TeamMember"
+        skip_postgeneration_save = True
+
+    team = factory.SubFactory(TeamFactory)
+    organization = factory.SelfAttribute("team.organization")
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"member{n}@clinic.example")
+
+    @factory.post_generation
+    def roles(obj, create, extracted, **kwargs):
+        if create and extracted:
+            from teams.models import TeamMemberRole
+
+            for role in extracted:
+                TeamMemberRole.objects.create(organization=obj.organization, member=obj, role=role)
+
+
+class CompletionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.AssignmentCompletion"
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    organization = factory.SelfAttribute("assignment.organization")
+    team = factory.SubFactory(
+        TeamFactory, collaborative=factory.SelfAttribute("..assignment.collaborative")
+    )
+    completed_at = factory.LazyFunction(timezone.now)
+
+
+class CallAttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.CallAttendance"
+
+    call = factory.SubFactory(CallFactory)
+    organization = factory.SelfAttribute("call.organization")
+    member = factory.SubFactory(
+        TeamMemberFactory,
+        team__collaborative=factory.SelfAttribute("...call.collaborative"),
+    )
+    team = factory.SelfAttribute("member.team")
+
+
+class ApplicationWindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ApplicationWindow"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    opens_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+
+
+class ApplicationQuestionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ApplicationQuestion"
+
+    window = factory.SubFactory(ApplicationWindowFactory)
+    organization = factory.SelfAttribute("window.organization")
+    text = factory.Sequence(lambda n: f"Question {n}?")
+
+
+class ReadinessItemFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ReadinessItem"
+
+    window = factory.SubFactory(ApplicationWindowFactory)
+    organization = factory.SelfAttribute("window.organization")
+    statement = factory.Sequence(lambda n: f"Readiness statement {n}")
+    max_score = 5
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.Application"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    applicant = factory.SubFactory(UserFactory)
+    team_name = factory.Sequence(lambda n: f"Applicant team {n}")
+    site_name = "Riverside Clinic"
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+class ApplicationMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ApplicationMember"
+
+    application = factory.SubFactory(ApplicationFactory)
+    organization = factory.SelfAttribute("application.organization")
+    full_name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"proposed{n}@clinic.example")
+    roles = factory.LazyFunction(lambda: ["clinician"])

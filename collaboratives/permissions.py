@@ -1,0 +1,126 @@
+"""Who may do what in a collaborative. Every rule lives here.
+
+Organization admins are the BSC staff of every collaborative; a collaborative's
+own staff, chairs and faculty get their powers from ``CollaborativeRole``; team
+leads (senior leader, day-to-day leader) manage their own team's roster; every
+member of the organization may read the collaborative.
+
+``access_for`` works this out once per request (two queries) and the tenancy
+middleware, or the API's ``OrganizationPermission``, puts it on
+``request.access``; its permission names are added to ``request.perms`` so
+views declare ``permission = CONFIGURE_COLLABORATIVE`` like any other page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from collaboratives.models import Collaborative, CollaborativeRole, LeadershipRole
+from teams.roles import LEAD_ROLES
+
+if TYPE_CHECKING:
+    from accounts.models import Membership, User
+    from teams.models import Team
+
+VIEW_COLLABORATIVE = "view_collaborative"
+CONFIGURE_COLLABORATIVE = "configure_collaborative"
+EDIT_CHANGE_PACKAGE = "edit_change_package"
+TAKE_ATTENDANCE = "take_attendance"
+VIEW_APPLICATIONS = "view_applications"
+REVIEW_APPLICATIONS = "review_applications"
+MANAGE_TEAMS = "manage_teams"
+VIEW_ALL_TEAMS = "view_all_teams"
+
+STAFF_PERMISSIONS = frozenset(
+    {
+        VIEW_COLLABORATIVE,
+        CONFIGURE_COLLABORATIVE,
+        EDIT_CHANGE_PACKAGE,
+        TAKE_ATTENDANCE,
+        VIEW_APPLICATIONS,
+        REVIEW_APPLICATIONS,
+        MANAGE_TEAMS,
+        VIEW_ALL_TEAMS,
+    }
+)
+# Chairs and faculty see everything in their collaborative and coach; staff configure.
+FACULTY_PERMISSIONS = frozenset(
+    {VIEW_COLLABORATIVE, EDIT_CHANGE_PACKAGE, TAKE_ATTENDANCE, VIEW_APPLICATIONS, VIEW_ALL_TEAMS}
+)
+LEADERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
+    LeadershipRole.STAFF: STAFF_PERMISSIONS,
+    LeadershipRole.CHAIR: FACULTY_PERMISSIONS,
+    LeadershipRole.FACULTY: FACULTY_PERMISSIONS,
+}
+
+
+@dataclass(frozen=True)
+class CollaborativeAccess:
+    """What one user may do in one collaborative, worked out once per request."""
+
+    collaborative: Collaborative
+    user_id: int | None
+    perms: frozenset[str] = frozenset()
+    leadership: frozenset[str] = frozenset()
+    # team id -> the user's roles on that team's roster
+    team_roles: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def has(self, permission: str) -> bool:
+        return permission in self.perms
+
+    @property
+    def is_staff(self) -> bool:
+        return CONFIGURE_COLLABORATIVE in self.perms
+
+    @property
+    def team_ids(self) -> frozenset[int]:
+        return frozenset(self.team_roles)
+
+    def is_on_team(self, team: Team) -> bool:
+        return team.pk in self.team_roles
+
+    def can_view_team(self, team: Team) -> bool:
+        return VIEW_ALL_TEAMS in self.perms or self.is_on_team(team)
+
+    def can_manage_roster(self, team: Team) -> bool:
+        """Staff, or the team's own senior leader or day-to-day leader."""
+        if MANAGE_TEAMS in self.perms:
+            return True
+        return bool(self.team_roles.get(team.pk, frozenset()) & LEAD_ROLES)
+
+
+def access_for(
+    user: User, membership: Membership | None, collaborative: Collaborative
+) -> CollaborativeAccess:
+    if membership is None or not user.is_authenticated:
+        return CollaborativeAccess(collaborative=collaborative, user_id=None)
+    from teams.models import TeamMember
+
+    perms = {VIEW_COLLABORATIVE}
+    if membership.is_admin:
+        perms |= STAFF_PERMISSIONS
+    leadership = frozenset(
+        CollaborativeRole.objects.filter(collaborative=collaborative, user=user).values_list(
+            "role", flat=True
+        )
+    )
+    for role in leadership:
+        perms |= LEADERSHIP_PERMISSIONS.get(role, frozenset())
+    # One query: the user's roster places in this collaborative, with their roles
+    # (a place without any role still puts them on the team).
+    team_roles: dict[int, set[str]] = {}
+    rows = TeamMember.objects.filter(user=user, team__collaborative=collaborative).values_list(
+        "team_id", "roles__role"
+    )
+    for team_id, role in rows:
+        roles = team_roles.setdefault(team_id, set())
+        if role:
+            roles.add(role)
+    return CollaborativeAccess(
+        collaborative=collaborative,
+        user_id=user.pk,
+        perms=frozenset(perms),
+        leadership=leadership,
+        team_roles={team_id: frozenset(roles) for team_id, roles in team_roles.items()},
+    )
