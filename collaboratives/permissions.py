@@ -83,6 +83,10 @@ class CollaborativeAccess:
     def can_view_team(self, team: Team) -> bool:
         return VIEW_ALL_TEAMS in self.perms or self.is_on_team(team)
 
+    def can_complete_prework(self, team: Team) -> bool:
+        """Mark pre-work done for ``team`` and hand in its files: staff, or the team's own members."""
+        return CONFIGURE_COLLABORATIVE in self.perms or self.is_on_team(team)
+
     def can_manage_roster(self, team: Team) -> bool:
         """Staff, or the team's own senior leader or day-to-day leader."""
         if MANAGE_TEAMS in self.perms:
