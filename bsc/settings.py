@@ -207,6 +207,8 @@ STORAGES = {
 }
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+# The largest file a team may upload (pre-work storyboards); checked in collaboratives/uploads.py.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
 
 # --- E-mail -----------------------------------------------------------------
 
