@@ -93,6 +93,15 @@ class CollaborativeAccess:
             return True
         return bool(self.team_roles.get(team.pk, frozenset()) & LEAD_ROLES)
 
+    def holds_team_role(self, role: str) -> bool:
+        """Whether the user holds ``role`` on any team's roster in this collaborative."""
+        return any(role in roles for roles in self.team_roles.values())
+
+    def can_see_role_contacts(self, role: str) -> bool:
+        """Affinity groups: faculty and staff see every contact; a roster member sees the
+        contacts of the members who share one of their roles (their affinity group)."""
+        return VIEW_ALL_TEAMS in self.perms or self.holds_team_role(role)
+
 
 def access_for(
     user: User, membership: Membership | None, collaborative: Collaborative
