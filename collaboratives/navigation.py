@@ -34,6 +34,9 @@ class Area(NamedTuple):
 # or a plain tuple ("Calendar", "calendar", VIEW_COLLABORATIVE).
 AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Overview", "collaborative_home", VIEW_COLLABORATIVE),
+    Area("Calendar", "calendar", VIEW_COLLABORATIVE),
+    Area("Learning sessions", "learning_session_list", VIEW_COLLABORATIVE),
+    Area("Calls", "call_list", VIEW_COLLABORATIVE),
 ]
 
 TRAILING: list[Area | tuple[str, str, str | None]] = [
