@@ -21,7 +21,7 @@ from teams.roles import LEAD_ROLES
 
 if TYPE_CHECKING:
     from accounts.models import Membership, User
-    from teams.models import Team
+    from teams.models import Application, Team
 
 VIEW_COLLABORATIVE = "view_collaborative"
 CONFIGURE_COLLABORATIVE = "configure_collaborative"
@@ -101,6 +101,18 @@ class CollaborativeAccess:
         """Affinity groups: faculty and staff see every contact; a roster member sees the
         contacts of the members who share one of their roles (their affinity group)."""
         return VIEW_ALL_TEAMS in self.perms or self.holds_team_role(role)
+
+    def is_applicant(self, application: Application) -> bool:
+        """Whether the user submitted ``application``."""
+        return self.user_id is not None and application.applicant_id == self.user_id
+
+    def can_view_application(self, application: Application) -> bool:
+        """Chairs, faculty and staff see every application; an applicant sees their own."""
+        return VIEW_APPLICATIONS in self.perms or self.is_applicant(application)
+
+    def can_withdraw_application(self, application: Application) -> bool:
+        """Only the applicant takes an application back (the service checks it is undecided)."""
+        return self.is_applicant(application)
 
 
 def access_for(
