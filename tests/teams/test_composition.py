@@ -57,7 +57,7 @@ def test_it_asks_for_a_single_required_role_with_the_right_article():
 
 
 def test_it_warns_about_a_team_too_small():
-    members = FULL_NATIONAL[:2] + [["clinician", "trainer"]]
+    members = [*FULL_NATIONAL[:2], ["clinician", "trainer"]]
 
     assert composition_warnings(rules=NATIONAL, members=members)[0] == (
         "Needs at least 5 members (has 3)."
