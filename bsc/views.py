@@ -124,5 +124,6 @@ class TeamViewMixin(CollaborativeViewMixin):
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("team", self.team)
+        # Not setdefault: TemplateView passes the URL kwargs in, and ``team`` there is the id.
+        kwargs["team"] = self.team
         return super().get_context_data(**kwargs)
