@@ -39,6 +39,38 @@ MESSAGES: dict[str, str] = {
     "bsc.team.member_removed": "removed {full_name} from the roster of “{team}”",
     "bsc.team.member_invited": "invited {email} to the platform for the roster of “{team}”",
     "bsc.team.member_linked": "linked the account {email} to the roster of “{team}”",
+    "bsc.learning_session.created": (
+        "added Learning Session {number} “{title}” to “{collaborative}”"
+    ),
+    "bsc.learning_session.changed": (
+        "changed Learning Session {number} “{title}” of “{collaborative}”"
+    ),
+    "bsc.learning_session.deleted": (
+        "deleted Learning Session {number} “{title}” of “{collaborative}”"
+    ),
+    "bsc.session_material.added": (
+        "added the material “{title}” to Learning Session {number} of “{collaborative}”"
+    ),
+    "bsc.session_material.removed": (
+        "removed the material “{title}” from Learning Session {number} of “{collaborative}”"
+    ),
+    "bsc.action_period.changed": "changed Action Period {number} of “{collaborative}”",
+    "bsc.action_period.reset": (
+        "gave Action Period {number} of “{collaborative}” its dates from the sessions again"
+    ),
+    "bsc.call_series.created": "scheduled the calls “{title}” ({rule}) in “{collaborative}”",
+    "bsc.call_series.changed": "changed the calls “{title}” ({rule}) of “{collaborative}”",
+    "bsc.call_series.deleted": "deleted the calls “{title}” of “{collaborative}”",
+    "bsc.call.created": "scheduled the call “{title}” on {date} in “{collaborative}”",
+    "bsc.call.changed": "changed the call “{title}” on {date} of “{collaborative}”",
+    "bsc.call.cancelled": "cancelled the call “{title}” on {date} of “{collaborative}”",
+    "bsc.call.reinstated": "put the call “{title}” on {date} of “{collaborative}” back on",
+    "bsc.call.deleted": "deleted the call “{title}” on {date} of “{collaborative}”",
+    "bsc.call.attendance_recorded": (
+        "took attendance of the call “{title}” on {date}: {present} present from "
+        "{teams_present} teams"
+    ),
+    "bsc.calendar_feed.reset": "made a new private calendar link",
 }
 
 
