@@ -71,6 +71,40 @@ MESSAGES: dict[str, str] = {
         "{teams_present} teams"
     ),
     "bsc.calendar_feed.reset": "made a new private calendar link",
+    "bsc.change_package.driver_created": (
+        "added the {level} driver “{title}” to the change package of “{collaborative}”"
+    ),
+    "bsc.change_package.driver_changed": (
+        "changed the driver “{title}” in the change package of “{collaborative}”"
+    ),
+    "bsc.change_package.driver_moved": (
+        "moved the driver “{title}” {direction} in the change package of “{collaborative}”"
+    ),
+    "bsc.change_package.driver_deleted": (
+        "deleted the {level} driver “{title}” from the change package of “{collaborative}”"
+    ),
+    "bsc.change_package.idea_created": (
+        "added the change idea “{title}” under “{driver}” in “{collaborative}”"
+    ),
+    "bsc.change_package.idea_changed": "changed the change idea “{title}” in “{collaborative}”",
+    "bsc.change_package.idea_moved": (
+        "moved the change idea “{title}” {direction} in “{collaborative}”"
+    ),
+    "bsc.change_package.idea_deleted": "deleted the change idea “{title}” from “{collaborative}”",
+    "bsc.prework.assignment_created": (
+        "added the pre-work assignment “{title}” to “{collaborative}”"
+    ),
+    "bsc.prework.assignment_changed": (
+        "changed the pre-work assignment “{title}” of “{collaborative}”"
+    ),
+    "bsc.prework.assignment_deleted": (
+        "deleted the pre-work assignment “{title}” of “{collaborative}”"
+    ),
+    "bsc.prework.completed": "marked “{assignment}” done for the team “{team}”",
+    "bsc.prework.completion_changed": (
+        "updated how the team “{team}” completed “{assignment}” (a new file or note)"
+    ),
+    "bsc.prework.completion_undone": "marked “{assignment}” not done for the team “{team}”",
 }
 
 
