@@ -19,6 +19,7 @@ from accounts import permissions, selectors, services
 from accounts.forms import AuditFilterForm, OrganizationSettingsForm
 from bsc.tenancy import organizations_for
 from bsc.views import OrganizationViewMixin
+from collaboratives.selectors.core import active_collaboratives
 
 
 class HomeView(View):
@@ -53,6 +54,8 @@ class OrganizationHomeView(OrganizationViewMixin, TemplateView):
             include_invitations=self.has_perm(permissions.MANAGE_MEMBERS),
             include_activity=self.has_perm(permissions.VIEW_AUDIT_LOG),
         )
+        # Every member sees the active collaboratives: one query.
+        kwargs["collaboratives"] = active_collaboratives(self.organization)
         return super().get_context_data(**kwargs)
 
 

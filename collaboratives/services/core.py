@@ -69,6 +69,8 @@ KIND_DEFAULT_FIELDS: tuple[str, ...] = tuple(KIND_DEFAULTS[Kind.NATIONAL])
 GOAL_FIELDS: tuple[str, ...] = ("description", "baseline", "target", "unit", "order")
 
 SLUG_PATTERN = re.compile(r"^[-a-z0-9]+$")
+# Words the collaborative pages use in their own addresses (/collaboratives/new/).
+RESERVED_SLUGS = frozenset({"new"})
 MAX_TEAM_COUNT = 100
 MAX_TEAM_SIZE = 100
 MAX_LEADERSHIP_COUNT = 50
@@ -218,6 +220,8 @@ def _check_slug(organization: Organization, slug: str) -> str:
         raise DomainError(
             "Use up to 60 lowercase letters, digits and hyphens, e.g. tf-cbt-2027.", field="slug"
         )
+    if slug in RESERVED_SLUGS:
+        raise DomainError(f"{slug!r} is reserved for the platform; choose another.", field="slug")
     if Collaborative.objects.filter(organization=organization, slug=slug).exists():
         raise DomainError(
             f"Another collaborative of {organization} already uses {slug!r}; choose another.",
@@ -301,11 +305,17 @@ def collaborative_create(
 
 @transaction.atomic
 def collaborative_update(
-    *, collaborative: Collaborative, actor: Actor, **changes: Any
+    *,
+    collaborative: Collaborative,
+    actor: Actor,
+    goals: list[dict[str, Any]] | None = None,
+    **changes: Any,
 ) -> Collaborative:
     """Change settings of ``SETTING_FIELDS``; nothing changes if any rule is broken.
 
-    Changing the kind does not reapply its defaults: staff may have tuned them.
+    ``goals``, if given, replaces the aim's goals (see ``aim_goals_set``), in the
+    same transaction. Changing the kind does not reapply its defaults: staff
+    may have tuned them.
     """
     unknown = set(changes) - set(SETTING_FIELDS)
     if unknown:
@@ -339,6 +349,8 @@ def collaborative_update(
                 "changes": diff,
             },
         )
+    if goals is not None:
+        aim_goals_set(collaborative=locked, goals=goals, actor=actor)
     # The caller's object (often request.collaborative) shows the saved state.
     for field in SETTING_FIELDS:
         setattr(collaborative, field, getattr(locked, field))
