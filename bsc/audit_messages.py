@@ -105,6 +105,20 @@ MESSAGES: dict[str, str] = {
         "updated how the team “{team}” completed “{assignment}” (a new file or note)"
     ),
     "bsc.prework.completion_undone": "marked “{assignment}” not done for the team “{team}”",
+    "bsc.application_window.created": "opened applications to “{collaborative}”",
+    "bsc.application_window.changed": "changed the application window of “{collaborative}”",
+    "bsc.application_question.added": "added the application question “{text}”",
+    "bsc.application_question.changed": "changed the application question “{text}”",
+    "bsc.application_question.removed": "removed the application question “{text}”",
+    "bsc.readiness_item.added": "added the readiness statement “{statement}”",
+    "bsc.readiness_item.changed": "changed the readiness statement “{statement}”",
+    "bsc.readiness_item.removed": "removed the readiness statement “{statement}”",
+    "bsc.application.submitted": "applied to “{collaborative}” for the team “{team_name}”",
+    "bsc.application.withdrawn": "withdrew the application of “{team_name}” to “{collaborative}”",
+    "bsc.application.accepted": "accepted “{team_name}” into “{collaborative}”",
+    "bsc.application.declined": "declined the application of “{team_name}” to “{collaborative}”",
+    "bsc.application.invited": "invited {email} to apply to “{collaborative}”",
+    "bsc.application.invitation_accepted": "joined to apply to “{collaborative}”",
 }
 
 
