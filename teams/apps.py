@@ -6,3 +6,10 @@ from django.apps import AppConfig
 class TeamsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "teams"
+
+    def ready(self) -> None:
+        from accounts import grants
+        from teams.services.teams import TEAM_MEMBER_GRANT, apply_team_member_grant
+
+        # An invitation sent from a team's roster links that roster entry on acceptance.
+        grants.register(TEAM_MEMBER_GRANT, apply_team_member_grant)

@@ -146,3 +146,37 @@ def composition_warnings(
     elif without_role:
         warnings.append(f"{without_role} members have no team role.")
     return warnings
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def rules_summary(rules: CompositionRules | Mapping[str, Any]) -> str:
+    """The rules in one sentence: "5 to 10 members, including a senior leader, ... and at
+    least 2 clinicians." """
+    if not isinstance(rules, CompositionRules):
+        rules = CompositionRules.from_mapping(rules)
+    low, high = rules.min_team_size, rules.max_team_size
+    if low and high:
+        size = f"{low} to {high} members"
+    elif low:
+        size = f"at least {low} member{'s' if low != 1 else ''}"
+    elif high:
+        size = f"at most {high} members"
+    else:
+        size = "any number of members"
+    required = {
+        str(role): int(count) for role, count in (rules.required_roles or {}).items() if count
+    }
+    including = [
+        _with_article(role_words(lead)) for lead in rules.expected_leads if lead not in required
+    ]
+    for role in sorted(required, key=lambda r: (_ROLE_ORDER.get(r, len(_ROLE_ORDER)), r)):
+        count = required[role]
+        words = role_words(role, count)
+        including.append(_with_article(words) if count == 1 else f"at least {count} {words}")
+    sentence = f"{size}, including {_join(including)}." if including else f"{size}."
+    return sentence[:1].upper() + sentence[1:]

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from teams.composition import CompositionRules, composition_warnings, role_words, rules_for
+from teams.composition import (
+    CompositionRules,
+    composition_warnings,
+    role_words,
+    rules_for,
+    rules_summary,
+)
 
 NATIONAL = CompositionRules.for_kind(
     "national",
@@ -250,4 +256,18 @@ def test_the_rules_of_a_collaborative_come_from_its_fields():
         max_team_size=8,
         required_roles={"clinician": 1},
         expected_leads=("senior_leader",),
+    )
+
+
+def test_the_rules_read_as_one_sentence():
+    assert rules_summary(NATIONAL) == (
+        "5 to 10 members, including a senior leader, a day-to-day leader, an agency "
+        "administrator, a clinical supervisor and at least 2 clinicians."
+    )
+
+
+def test_a_summary_of_rules_without_limits_or_roles_is_short():
+    assert rules_summary(CompositionRules(expected_leads=())) == "Any number of members."
+    assert rules_summary({"min_team_size": 3, "kind": "regional"}) == (
+        "At least 3 members, including a senior leader."
     )
