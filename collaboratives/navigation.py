@@ -37,6 +37,8 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Calendar", "calendar", VIEW_COLLABORATIVE),
     Area("Learning sessions", "learning_session_list", VIEW_COLLABORATIVE),
     Area("Calls", "call_list", VIEW_COLLABORATIVE),
+    Area("Change package", "change_package", VIEW_COLLABORATIVE),
+    Area("Pre-work", "assignment_list", VIEW_COLLABORATIVE),
     Area("Teams", "team_list", VIEW_COLLABORATIVE),
     Area("Affinity groups", "affinity_groups", VIEW_COLLABORATIVE),
 ]
