@@ -290,6 +290,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets whose field names (role, status, kind) recur across apps get names of their
+    # own, instead of drf-spectacular's hashed ones ("Role13fEnum").
+    "ENUM_NAME_OVERRIDES": {
+        "TeamRoleEnum": "teams.roles.TeamRole",
+        "TeamStatusEnum": "teams.models.teams.TeamStatus",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------
