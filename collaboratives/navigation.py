@@ -20,7 +20,11 @@ from typing import NamedTuple
 from django.urls import NoReverseMatch, reverse
 
 from bsc import tenancy
-from collaboratives.permissions import CONFIGURE_COLLABORATIVE, VIEW_COLLABORATIVE
+from collaboratives.permissions import (
+    CONFIGURE_COLLABORATIVE,
+    VIEW_APPLICATIONS,
+    VIEW_COLLABORATIVE,
+)
 
 
 class Area(NamedTuple):
@@ -41,6 +45,8 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Pre-work", "assignment_list", VIEW_COLLABORATIVE),
     Area("Teams", "team_list", VIEW_COLLABORATIVE),
     Area("Affinity groups", "affinity_groups", VIEW_COLLABORATIVE),
+    Area("Applications", "application_review", VIEW_APPLICATIONS),
+    Area("Apply", "application_apply", VIEW_COLLABORATIVE),
 ]
 
 TRAILING: list[Area | tuple[str, str, str | None]] = [
