@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from accounts.invitations import invitation_from_token
-from accounts.management.commands.seed_demo import DEMO_PASSWORD
+from accounts.management.commands.seed_demo import DEMO_PASSWORD, USERS
 from accounts.models import Invitation, Membership, Organization, Role, User
 from bsc.audit import AuditEntry
 from bsc.emails import absolute_url
@@ -88,7 +88,11 @@ def test_seed_demo_writes_audit_entries_through_the_services(debug_on):
         actions = sorted(
             AuditEntry.objects.filter(organization__slug="demo").values_list("action", flat=True)
         )
-    assert actions == ["bsc.member.added", "bsc.member.added", "bsc.organization.created"]
+    assert actions.count("bsc.organization.created") == 1
+    assert actions.count("bsc.member.added") == len(
+        [1 for user in USERS for slug, _ in user.memberships if slug == "demo"]
+    )
+    assert actions.count("bsc.collaborative.created") == 2
 
 
 def test_seed_demo_prints_the_sign_ins(debug_on):
@@ -200,3 +204,36 @@ def test_create_organization_rejects_a_malformed_email():
     with pytest.raises(CommandError, match="not an e-mail address"):
         _create(name="X", slug="x", admin_email="not-an-address")
     assert not Organization.objects.exists()
+
+
+def test_seed_demo_creates_a_national_and_a_regional_collaborative(debug_on):
+    from collaboratives.models import Collaborative, CollaborativeRole
+    from teams.models import Team
+
+    _seed()
+    with scopes_disabled():
+        national = Collaborative.objects.get(slug="tf-cbt")
+        regional = Collaborative.objects.get(slug="tri-county")
+        assert (national.kind, regional.kind) == ("national", "regional")
+        assert Team.objects.filter(collaborative=national).count() == 12
+        assert Team.objects.filter(collaborative=regional).count() == 4
+        assert national.learning_sessions.count() == 3
+        assert national.drivers.filter(parent=None).count() == 3
+        assert national.calls.exists()
+        roles = set(
+            CollaborativeRole.objects.filter(collaborative=national).values_list(
+                "user__email", "role"
+            )
+        )
+        assert ("chair@demo.example", "chair") in roles
+        assert ("faculty@demo.example", "faculty") in roles
+        assert regional.leadership.filter(role="faculty").count() == 2
+
+
+def test_seed_demo_links_the_team_lead_sign_in_to_a_roster(debug_on):
+    from teams.models import TeamMember
+
+    _seed()
+    with scopes_disabled():
+        member = TeamMember.objects.get(user__email="lead@demo.example")
+        assert set(member.roles.values_list("role", flat=True)) == {"day_to_day_leader"}

@@ -38,6 +38,8 @@ class DemoUser:
     full_name: str
     # (organization slug, role) pairs.
     memberships: tuple[tuple[str, str], ...]
+    # What this sign-in shows; users without one are demo extras, not printed.
+    shows: str = ""
 
 
 ORGANIZATIONS: tuple[DemoOrganization, ...] = (
@@ -52,10 +54,40 @@ USERS: tuple[DemoUser, ...] = (
         email="admin@demo.example",
         full_name="Avery Admin",
         memberships=(("demo", Role.ADMIN), ("riverside", Role.MEMBER)),
+        shows="BSC staff: organization admin, staff of the collaboratives",
+    ),
+    DemoUser(
+        email="chair@demo.example",
+        full_name="Charlie Chair",
+        memberships=(("demo", Role.MEMBER),),
+        shows="Chair of the national collaborative",
+    ),
+    DemoUser(
+        email="faculty@demo.example",
+        full_name="Frances Faculty",
+        memberships=(("demo", Role.MEMBER),),
+        shows="Faculty of both collaboratives",
+    ),
+    DemoUser(
+        email="lead@demo.example",
+        full_name="Lee Lead",
+        memberships=(("demo", Role.MEMBER),),
+        shows="Day-to-day leader of the Harbor team",
     ),
     DemoUser(
         email="member@demo.example",
         full_name="Morgan Member",
+        memberships=(("demo", Role.MEMBER),),
+        shows="Member of the organization, on no team",
+    ),
+    DemoUser(
+        email="faculty2@demo.example",
+        full_name="Dana Okafor",
+        memberships=(("demo", Role.MEMBER),),
+    ),
+    DemoUser(
+        email="faculty3@demo.example",
+        full_name="Sam Haddad",
         memberships=(("demo", Role.MEMBER),),
     ),
 )
@@ -105,14 +137,31 @@ def seed_memberships(
             report(f"Added {demo.email} to {organization.name} as {Role(role).label.lower()}")
 
 
+def seed_demo_collaboratives(
+    organizations: dict[str, Organization], users: dict[str, User], report: Report
+) -> None:
+    from collaboratives.demo import DemoPeople, seed_collaboratives
+
+    organization = organizations["demo"]
+    people = DemoPeople(
+        staff=users["admin@demo.example"],
+        chair=users["chair@demo.example"],
+        faculty=(
+            users["faculty@demo.example"],
+            users["faculty2@demo.example"],
+            users["faculty3@demo.example"],
+        ),
+        team_lead=users["lead@demo.example"],
+    )
+    with scope(organization=organization):
+        seed_collaboratives(organization, people, report)
+
+
 def sign_in_table(organizations: dict[str, Organization]) -> str:
-    rows = [("E-mail", "Password", "Organizations (role)")]
+    rows = [("E-mail", "Password", "What you see")]
     for demo in USERS:
-        where = ", ".join(
-            f"{organizations[slug].name} ({Role(role).label.lower()})"
-            for slug, role in demo.memberships
-        )
-        rows.append((demo.email, DEMO_PASSWORD, where))
+        if demo.shows:
+            rows.append((demo.email, DEMO_PASSWORD, demo.shows))
     widths = [max(len(row[i]) for row in rows) for i in range(2)]
     lines = [f"  {row[0]:<{widths[0]}}  {row[1]:<{widths[1]}}  {row[2]}" for row in rows]
     lines.insert(1, f"  {'-' * widths[0]}  {'-' * widths[1]}  {'-' * len(rows[0][2])}")
@@ -150,6 +199,7 @@ class Command(BaseCommand):
             organizations = seed_organizations(report)
             users = seed_users(report)
             seed_memberships(organizations, users, report)
+            seed_demo_collaboratives(organizations, users, report)
 
         if options["verbosity"] >= 1:
             if not created:
