@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from collaboratives.urls.schedule import feed_urlpatterns
+
 COLLAB = "orgs/<slug:org>/collaboratives/<slug:collab>/"
 
 urlpatterns = [
@@ -16,4 +18,6 @@ urlpatterns = [
     path(COLLAB, include("collaboratives.urls.schedule")),
     path(COLLAB, include("collaboratives.urls.change_package")),
     path(COLLAB, include("collaboratives.urls.prework")),
+    # The private calendar feed, outside /orgs/: calendar programs cannot sign in.
+    path("", include(feed_urlpatterns)),
 ]
