@@ -21,6 +21,7 @@ from django.db.models import Max, Model, Q, QuerySet
 from bsc.audit import log_action
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.models import ChangeIdea, Collaborative, Driver
+from collaboratives.services.core import ensure_not_archived
 
 UP = "up"
 DOWN = "down"
@@ -41,10 +42,8 @@ UNSET: Any = _Unset()
 
 
 def ensure_editable(collaborative: Collaborative) -> None:
-    if collaborative.is_archived:
-        raise ConflictError(
-            "This collaborative is archived: restore it before changing its change package."
-        )
+    """An archived collaborative is read-only (``ConflictError``, 409 in the API)."""
+    ensure_not_archived(collaborative)
 
 
 def _text(value: str | None, *, model: type[Model], field: str, required: bool) -> str:
