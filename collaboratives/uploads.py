@@ -1,0 +1,140 @@
+"""Checking files that teams upload (pre-work storyboards): by content, never by name.
+
+A file's name and the content type the browser sends are the uploader's
+claims; only the bytes count. ``check_upload`` reads the file's first bytes
+(its "magic number", with the ``filetype`` package), accepts a PDF or an
+image (PNG, JPEG, GIF, WebP) within ``settings.UPLOAD_MAX_BYTES``, and
+returns the content type to serve it with and the name to keep. A file whose
+name disagrees with its content keeps its name's stem under the detected
+extension, so "storyboard.pdf" holding a PNG image is kept as
+"storyboard.png". Anything else is refused with a ``DomainError`` on the
+``file`` field.
+"""
+
+from __future__ import annotations
+
+import os
+import unicodedata
+from dataclasses import dataclass
+from typing import IO
+
+import filetype
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+from bsc.exceptions import DomainError
+
+# Detected MIME type -> (extension to store under, what to call it in messages).
+ALLOWED_TYPES: dict[str, tuple[str, str]] = {
+    "application/pdf": ("pdf", "PDF"),
+    "image/png": ("png", "PNG image"),
+    "image/jpeg": ("jpg", "JPEG image"),
+    "image/gif": ("gif", "GIF image"),
+    "image/webp": ("webp", "WebP image"),
+}
+# Extensions that name the same type as the one we store under.
+EQUIVALENT_EXTENSIONS: dict[str, frozenset[str]] = {
+    "jpg": frozenset({"jpg", "jpeg", "jpe", "jfif"}),
+}
+ALLOWED_DESCRIPTION = "a PDF or an image (PNG, JPEG, GIF or WebP)"
+# What the page's file picker offers; a hint only, the content decides.
+ACCEPT_ATTRIBUTE = (
+    ".pdf,.png,.jpg,.jpeg,.gif,.webp,application/pdf,image/png,image/jpeg,image/gif,image/webp"
+)
+MAX_NAME_LENGTH = 255
+
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload that passed: what it really is and the name to keep."""
+
+    content_type: str
+    extension: str
+    file_name: str
+    renamed: bool
+    size: int
+
+    @property
+    def description(self) -> str:
+        return ALLOWED_TYPES[self.content_type][1]
+
+
+def max_upload_bytes() -> int:
+    return int(getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def check_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> CheckedUpload:
+    """Accept a PDF or an image within the size limit, judged by its content.
+
+    ``upload`` is a file-like object (Django's ``UploadedFile``); ``name`` is
+    the name the uploader gave it. Raises ``DomainError(field="file")`` with a
+    sentence for people when the file is empty, too large or of another type.
+    The file position is left at the start.
+    """
+    shown = display_name(name)
+    if size is None:
+        size = _size_of(upload)
+    limit = max_upload_bytes()
+    if size == 0:
+        raise DomainError(f"“{shown}” is empty. Choose the file again.", field="file")
+    if size > limit:
+        raise DomainError(
+            f"“{shown}” is {filesizeformat(size)}; files can be at most {filesizeformat(limit)}. "
+            "Save a smaller version (for example a PDF with compressed images) and try again.",
+            field="file",
+        )
+    upload.seek(0)
+    head = upload.read(8192)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ALLOWED_TYPES:
+        what = f" It is a {kind.extension.upper()} file." if kind is not None else ""
+        raise DomainError(
+            f"“{shown}” is not {ALLOWED_DESCRIPTION}, whatever its name says.{what} "
+            "Save it as a PDF or an image and upload that.",
+            field="file",
+        )
+    extension = ALLOWED_TYPES[kind.mime][0]
+    stem, given_extension = _split_name(shown)
+    matches = given_extension in EQUIVALENT_EXTENSIONS.get(extension, frozenset({extension}))
+    file_name = shown if matches else _join_name(stem, extension)
+    return CheckedUpload(
+        content_type=kind.mime,
+        extension=extension,
+        file_name=file_name,
+        renamed=not matches,
+        size=size,
+    )
+
+
+def display_name(name: str) -> str:
+    """The uploader's file name without any folder part or control characters, never empty."""
+    base = os.path.basename(name.replace("\\", "/")).strip()
+    cleaned = "".join(ch for ch in base if unicodedata.category(ch)[0] != "C").strip(" .")
+    if not cleaned:
+        return "upload"
+    if len(cleaned) > MAX_NAME_LENGTH:
+        stem, extension = _split_name(cleaned)
+        return _join_name(stem[: MAX_NAME_LENGTH - len(extension) - 1], extension)
+    return cleaned
+
+
+def _split_name(name: str) -> tuple[str, str]:
+    stem, dot, extension = name.rpartition(".")
+    if not dot or not stem:
+        return name, ""
+    return stem, extension.lower()
+
+
+def _join_name(stem: str, extension: str) -> str:
+    name = f"{stem}.{extension}" if extension else stem
+    if len(name) > MAX_NAME_LENGTH:
+        name = f"{stem[: MAX_NAME_LENGTH - len(extension) - 1]}.{extension}"
+    return name
+
+
+def _size_of(upload: IO[bytes]) -> int:
+    upload.seek(0, os.SEEK_END)
+    size = upload.tell()
+    upload.seek(0)
+    return size
