@@ -348,9 +348,9 @@ class ActionPeriodListView(ScheduleViewMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs["periods"] = selectors.action_periods(self.collaborative)
-        kwargs["session_count"] = len(
-            list(selectors.learning_sessions(self.collaborative).only("pk"))
-        )
+        kwargs["session_count"] = LearningSession.objects.filter(
+            collaborative=self.collaborative
+        ).count()
         return super().get_context_data(**kwargs)
 
 
