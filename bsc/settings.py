@@ -295,6 +295,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "TeamRoleEnum": "teams.roles.TeamRole",
         "TeamStatusEnum": "teams.models.teams.TeamStatus",
+        "CollaborativeKindEnum": "collaboratives.models.core.Kind",
+        "CollaborativeStatusEnum": "collaboratives.models.core.Status",
+        "LeadershipRoleEnum": "collaboratives.models.core.LeadershipRole",
+        "MembershipRoleEnum": "accounts.models.Role",
+        "CallKindEnum": "collaboratives.models.schedule.CallKind",
+        "AssignmentKindEnum": "collaboratives.models.prework.AssignmentKind",
     },
 }
 
