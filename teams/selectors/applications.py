@@ -34,16 +34,18 @@ SORTS = {
 }
 
 
-def application_window_for(collaborative: Collaborative) -> ApplicationWindow | None:
-    """The window with its questions and statements in form order (three queries)."""
-    window = (
-        ApplicationWindow.objects.filter(collaborative=collaborative)
-        .prefetch_related(
+def application_window_for(
+    collaborative: Collaborative, *, with_form: bool = True
+) -> ApplicationWindow | None:
+    """The window; ``with_form``: with its questions and statements in form order
+    (three queries instead of one)."""
+    windows = ApplicationWindow.objects.filter(collaborative=collaborative)
+    if with_form:
+        windows = windows.prefetch_related(
             Prefetch("questions", queryset=ApplicationQuestion.objects.order_by("order", "id")),
             Prefetch("readiness_items", queryset=ReadinessItem.objects.order_by("order", "id")),
         )
-        .first()
-    )
+    window = windows.first()
     if window is not None:
         window.collaborative = collaborative
     return window

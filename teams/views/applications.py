@@ -69,9 +69,12 @@ class ApplicationsMixin(CollaborativeViewMixin):
     def collab_url(self, name: str, *args: Any) -> str:
         return reverse(name, args=[self.organization.slug, self.collaborative.slug, *args])
 
+    # Whether the page needs the window's questions and statements too.
+    window_with_form = True
+
     @cached_property
     def window(self) -> ApplicationWindow | None:
-        return selectors.application_window_for(self.collaborative)
+        return selectors.application_window_for(self.collaborative, with_form=self.window_with_form)
 
 
 # --- Setting up the window -----------------------------------------------------------
@@ -353,6 +356,7 @@ class ApplicationInviteView(ApplicationsMixin, TemplateView):
 
     permission = REVIEW_APPLICATIONS
     template_name = "teams/applications/invite.html"
+    window_with_form = False
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs.setdefault("form", InviteApplicantForm())
@@ -534,6 +538,7 @@ class ApplicationReviewView(ApplicationsMixin, TemplateView):
 
     permission = VIEW_APPLICATIONS
     template_name = "teams/applications/review.html"
+    window_with_form = False
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         sort = self.request.GET.get("sort", "submitted")
