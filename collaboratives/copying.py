@@ -33,11 +33,10 @@ from collaboratives.models import (
     Status,
 )
 from collaboratives.services.core import SETTING_FIELDS, collaborative_create
+from collaboratives.services.schedule import call_series_generate, derived_action_periods
 
 if TYPE_CHECKING:
     from collaboratives.services.core import Actor
-
-ONE_DAY = datetime.timedelta(days=1)
 
 # Settings carried over as they are; the dates are shifted and the status starts afresh.
 _NOT_CARRIED = {
@@ -64,20 +63,6 @@ def _shift_moment(
     return datetime.datetime.combine(local.date() + delta, local.time(), tzinfo=tz).astimezone(
         datetime.UTC
     )
-
-
-def action_period_dates(
-    sessions: list[LearningSession], end_date: datetime.date
-) -> list[tuple[datetime.date, datetime.date]]:
-    """From the day after each session to the day before the next; the last one to the end."""
-    ordered = sorted(sessions, key=lambda session: (session.start_date, session.number))
-    periods: list[tuple[datetime.date, datetime.date]] = []
-    for index, session in enumerate(ordered):
-        start = session.end_date + ONE_DAY
-        end = ordered[index + 1].start_date - ONE_DAY if index + 1 < len(ordered) else end_date
-        if start <= end:
-            periods.append((start, end))
-    return periods
 
 
 @transaction.atomic
@@ -177,14 +162,12 @@ def _copy_sessions(source: Collaborative, copy: Collaborative, delta: datetime.t
             end_date=end,
             focus=focus.get(number, ""),
         )
-        for number, (start, end) in enumerate(action_period_dates(sessions, copy.end_date), start=1)
+        for number, (start, end) in enumerate(derived_action_periods(copy, sessions), start=1)
     )
     return len(sessions)
 
 
 def _copy_call_series(source: Collaborative, copy: Collaborative, delta: datetime.timedelta) -> int:
-    from collaboratives.services.schedule import call_series_generate
-
     count = 0
     for series in CallSeries.objects.filter(collaborative=source).order_by("id"):
         new_series = CallSeries.objects.create(

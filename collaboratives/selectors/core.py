@@ -131,7 +131,8 @@ def build_timeline(
     c = collaborative
     steps: list[TimelineStep] = []
     first_start = min([s.start_date for s in sessions], default=c.start_date)
-    prework_end = min(first_start, c.start_date) - ONE_DAY
+    # Pre-work ends at the first learning session (or at the start, while none is set).
+    prework_end = first_start - ONE_DAY
     steps.append(
         TimelineStep(
             kind="prework",
