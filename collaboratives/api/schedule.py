@@ -311,31 +311,32 @@ class ActionPeriodViewSet(
     CollaborativeViewSetMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
-    mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = ActionPeriodSerializer
     queryset = ActionPeriod.objects.none()
     permission = VIEW_COLLABORATIVE
     write_permission = CONFIGURE_COLLABORATIVE
-    http_method_names = ["get", "patch", "post", "head", "options"]
 
     def get_queryset(self) -> QuerySet[ActionPeriod]:
         if self.collaborative is None:
             return ActionPeriod.objects.none()
         return ActionPeriod.objects.filter(collaborative=self.collaborative).order_by("number")
 
-    def perform_update(self, serializer: ActionPeriodSerializer) -> None:
-        period = serializer.instance
+    # PATCH only: the dates and the focus are all a client may change; the number and the
+    # set of periods follow the learning sessions.
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        period = self.get_object()
+        serializer = self.get_serializer(period, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
         values = {
             "start_date": period.start_date,
             "end_date": period.end_date,
             "focus": period.focus,
             **serializer.validated_data,
         }
-        serializer.instance = services.action_period_update(
-            period=period, actor=api_actor(self.request), **values
-        )
+        period = services.action_period_update(period=period, actor=api_actor(request), **values)
+        return Response(self.get_serializer(period).data)
 
     @extend_schema(
         summary="Give the period its dates from the sessions again",
