@@ -8,9 +8,7 @@ from collaboratives.views import change_package as views
 
 urlpatterns = [
     path("change-package/", views.ChangePackageView.as_view(), name="change_package"),
-    path(
-        "change-package/edit/", views.ChangePackageEditView.as_view(), name="change_package_edit"
-    ),
+    path("change-package/edit/", views.ChangePackageEditView.as_view(), name="change_package_edit"),
     path("change-package/drivers/new/", views.DriverCreateView.as_view(), name="driver_create"),
     path(
         "change-package/drivers/<int:pk>/edit/",

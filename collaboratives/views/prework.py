@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -34,7 +34,7 @@ from collaboratives.permissions import (
 )
 from collaboratives.selectors import prework as selectors
 from collaboratives.services import prework as services
-from collaboratives.uploads import ALLOWED_TYPES, display_name
+from collaboratives.uploads import ALLOWED_TYPES, attachment_response, display_name
 from teams.models import Team, TeamStatus
 
 ASSIGNMENT_FIELDS = ("kind", "title", "instructions", "url", "due_date", "requires_upload")
@@ -332,28 +332,4 @@ class CompletionFileView(CompletionMixin, View):
     http_method_names = ["get"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return file_response(self.completion)
-
-
-def file_response(completion: AssignmentCompletion | None) -> FileResponse:
-    """Stream a completion's file as an attachment, with the type found in its content."""
-    if completion is None or not completion.file:
-        raise Http404("No file was handed in.")
-    try:
-        handle = completion.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("The file is missing from storage.") from None
-    content_type = (
-        completion.content_type
-        if completion.content_type in ALLOWED_TYPES
-        else "application/octet-stream"
-    )
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=completion.file_name or completion.file.name.rsplit("/", 1)[-1],
-        content_type=content_type,
-    )
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+        return attachment_response(self.completion)
