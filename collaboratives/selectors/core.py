@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Q, QuerySet, Value
@@ -400,13 +401,21 @@ def organization_members(organization: Organization) -> QuerySet[Membership]:
     )
 
 
+def plain_number(value: Decimal | None) -> str:
+    """``Decimal("40.000")`` -> "40", ``Decimal("12.500")`` -> "12.5": as people type numbers."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def goals_as_initial(goals: list[AimGoal]) -> list[dict[str, Any]]:
     return [
         {
             "id": goal.pk,
             "description": goal.description,
-            "baseline": goal.baseline,
-            "target": goal.target,
+            "baseline": plain_number(goal.baseline),
+            "target": plain_number(goal.target),
             "unit": goal.unit,
         }
         for goal in goals

@@ -136,3 +136,14 @@ def test_a_regional_collaborative_without_chairs_needs_no_chair_warning():
         "This collaborative is set up for 2 faculty "
         "(a regional collaborative usually has 2); it has 1."
     ]
+
+
+def test_numbers_are_shown_as_people_write_them():
+    from decimal import Decimal
+
+    from collaboratives.selectors.core import plain_number
+
+    assert plain_number(Decimal("70.000")) == "70"
+    assert plain_number(Decimal("12.500")) == "12.5"
+    assert plain_number(Decimal("100")) == "100"
+    assert plain_number(None) == ""
