@@ -164,6 +164,22 @@ def test_a_member_cannot_open_the_edit_mode(bob_client, collaborative):
     assert bob_client.get(url("change_package_edit", collaborative)).status_code == 403
 
 
+def test_the_edit_mode_runs_the_same_queries_for_few_and_many_drivers(
+    alice_client, collaborative, primary, django_assert_num_queries
+):
+    # As for the diagram: 1-7 session, user and the middleware's look-ups, 8 savepoint,
+    # 9 drivers, 10 change ideas, 11 goals, 12 the organization switcher, 13 release.
+    with django_assert_num_queries(13):
+        alice_client.get(url("change_package_edit", collaborative))
+    for index in range(10):
+        driver = DriverFactory(collaborative=collaborative, title=f"Primary {index}")
+        for _ in range(3):
+            ChangeIdeaFactory(driver=DriverFactory(collaborative=collaborative, parent=driver))
+    with django_assert_num_queries(13):
+        response = alice_client.get(url("change_package_edit", collaborative))
+    assert response.content.decode().count('class="cp-item cp-idea"') == 30
+
+
 def test_the_edit_mode_has_a_toolbar_per_driver(client, faculty, collaborative, primary, secondary):
     client.force_login(faculty)
 
