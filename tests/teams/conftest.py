@@ -19,6 +19,7 @@ import pytest
 
 from accounts.models import Role
 from tests.factories import (
+    ApiTokenFactory,
     CollaborativeFactory,
     CollaborativeRoleFactory,
     MembershipFactory,
@@ -97,6 +98,25 @@ def hal(lakeside):
     return TeamMemberFactory(
         team=lakeside, full_name="Hal Senior", email="hal@lake.example", roles=["senior_leader"]
     )
+
+
+@pytest.fixture
+def api_as(request):
+    """``api_as("dana")``: an API client signed in (by session) as a persona, or anonymous."""
+    from rest_framework.test import APIClient
+
+    def sign_in(persona: str) -> APIClient:
+        client = APIClient()
+        if persona != "anonymous":
+            client.force_login(request.getfixturevalue(persona))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture
+def alice_token(alice, org_a):
+    return ApiTokenFactory(user=alice, organization=org_a, name="Alice's roster script")
 
 
 @dataclass(frozen=True)
