@@ -163,7 +163,7 @@ def _next_order(queryset: Any) -> int:
 def _window_locked(window: ApplicationWindow) -> ApplicationWindow:
     """Lock the window row, so two editors' reorderings do not interleave."""
     return (
-        ApplicationWindow.objects.select_for_update()
+        ApplicationWindow.objects.select_for_update(of=("self",))
         .select_related("collaborative")
         .get(pk=window.pk)
     )
@@ -567,7 +567,7 @@ def application_submit(
     """
     # Locking the window serializes applications, so two cannot take one team name.
     window = (
-        ApplicationWindow.objects.select_for_update()
+        ApplicationWindow.objects.select_for_update(of=("self",))
         .select_related("collaborative__organization")
         .filter(collaborative=collaborative)
         .first()
@@ -653,7 +653,7 @@ def application_submit(
 
 def _locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("collaborative__organization", "decided_by")
         .get(pk=application.pk)
     )
