@@ -83,6 +83,10 @@ class CollaborativeAccess:
     def can_view_team(self, team: Team) -> bool:
         return VIEW_ALL_TEAMS in self.perms or self.is_on_team(team)
 
+    def viewable_team_ids(self) -> frozenset[int] | None:
+        """``can_view_team`` as a filter for a query: None means every team (faculty, staff)."""
+        return None if VIEW_ALL_TEAMS in self.perms else self.team_ids
+
     def can_complete_prework(self, team: Team) -> bool:
         """Mark pre-work done for ``team`` and hand in its files: staff, or the team's own members."""
         return CONFIGURE_COLLABORATIVE in self.perms or self.is_on_team(team)
