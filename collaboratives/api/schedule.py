@@ -44,7 +44,6 @@ from collaboratives.models import (
 from collaboratives.permissions import (
     CONFIGURE_COLLABORATIVE,
     TAKE_ATTENDANCE,
-    VIEW_ALL_TEAMS,
     VIEW_COLLABORATIVE,
 )
 from collaboratives.selectors import schedule as selectors
@@ -638,11 +637,6 @@ class CallViewSet(CollaborativeViewSetMixin, viewsets.ModelViewSet):
     def perform_destroy(self, instance: Call) -> None:
         services.call_delete(call=instance, actor=api_actor(self.request))
 
-    def _visible_team_ids(self) -> list[int] | None:
-        if VIEW_ALL_TEAMS in self.request._request.perms:
-            return None
-        return sorted(self.access.team_ids)
-
     @extend_schema(
         methods=["GET"],
         summary="Who was on the call",
@@ -681,7 +675,7 @@ class CallViewSet(CollaborativeViewSetMixin, viewsets.ModelViewSet):
                 call=call, member_ids=body.validated_data["member_ids"], actor=api_actor(request)
             )
         records = list(
-            selectors.attendance_records(call, visible_team_ids=self._visible_team_ids())
+            selectors.attendance_records(call, visible_team_ids=self.access.viewable_team_ids())
         )
         data = {
             "member_ids": [r.member_id for r in records if r.attended],

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
@@ -45,7 +46,6 @@ from collaboratives.models import (
 from collaboratives.permissions import (
     CONFIGURE_COLLABORATIVE,
     TAKE_ATTENDANCE,
-    VIEW_ALL_TEAMS,
     VIEW_COLLABORATIVE,
 )
 from collaboratives.selectors import schedule as selectors
@@ -74,12 +74,10 @@ class ScheduleViewMixin(CollaborativeViewMixin):
         kwargs.setdefault("time_zone", self.organization.time_zone)
         return super().get_context_data(**kwargs)
 
-    def visible_team_ids(self) -> list[int] | None:
-        """Teams whose attendance the caller may read: all (None) for faculty and staff,
-        otherwise their own (``CollaborativeAccess.can_view_team``)."""
-        if self.has_perm(VIEW_ALL_TEAMS):
-            return None
-        return sorted(self.access.team_ids)
+    def visible_team_ids(self) -> frozenset[int] | None:
+        """Teams whose attendance the caller may read (``CollaborativeAccess.can_view_team``):
+        None for every team (faculty and staff)."""
+        return self.access.viewable_team_ids()
 
 
 # --- The calendar and its feed -------------------------------------------------------
@@ -92,8 +90,9 @@ class CalendarView(ScheduleViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         feed = services.calendar_feed_for(user=self.request.user, organization=self.organization)
         kwargs["months"] = selectors.calendar_agenda(self.collaborative)
-        kwargs["feed_url"] = self.request.build_absolute_uri(
-            reverse("calendar_feed", kwargs={"token": feed.token})
+        # The site's canonical address, as in e-mails: the link outlives this request.
+        kwargs["feed_url"] = settings.SITE_URL + reverse(
+            "calendar_feed", kwargs={"token": feed.token}
         )
         kwargs["webcal_url"] = "webcal://" + kwargs["feed_url"].split("://", 1)[1]
         return super().get_context_data(**kwargs)
