@@ -18,11 +18,35 @@ if TYPE_CHECKING:
     from accounts.models import Invitation, User
 
 GrantHandler = Callable[..., None]
+# ``describe(**grant)`` -> what the grant gives, as a phrase for the invitee, or None.
+GrantDescriber = Callable[..., "str | None"]
 _HANDLERS: dict[str, GrantHandler] = {}
+_DESCRIBERS: dict[str, GrantDescriber] = {}
 
 
-def register(kind: str, handler: GrantHandler) -> None:
+def register(kind: str, handler: GrantHandler, *, describe: GrantDescriber | None = None) -> None:
     _HANDLERS[kind] = handler
+    if describe is not None:
+        _DESCRIBERS[kind] = describe
+
+
+def describe_all(invitation: Invitation) -> list[str]:
+    """What accepting gives besides the membership, one phrase per grant, for the e-mail
+    and the invitation page (e.g. "a place on the roster of “Riverside” in ...").
+
+    A grant whose kind has no describer, or whose object has gone, says nothing.
+    """
+    from django_scopes import scope
+
+    phrases: list[str] = []
+    with scope(organization=invitation.organization_id):
+        for grant in invitation.grants:
+            data = dict(grant)
+            describer = _DESCRIBERS.get(data.pop("kind", None))
+            phrase = describer(**data) if describer is not None else None
+            if phrase and phrase not in phrases:
+                phrases.append(phrase)
+    return phrases
 
 
 def validate(grants: list[dict[str, Any]]) -> None:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import grants
 from accounts.invitations import invitation_token
 from accounts.models import Invitation, User
 from bsc.emails import absolute_url, send_templated_email
@@ -33,7 +34,12 @@ def send_invitation_email(*, organization_id: int, invitation_id: int) -> None:
     send_templated_email(
         "invitation",
         [invitation.email],
-        {"invitation": invitation, "organization": invitation.organization, "link": link},
+        {
+            "invitation": invitation,
+            "organization": invitation.organization,
+            "link": link,
+            "offers": grants.describe_all(invitation),
+        },
     )
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
 

@@ -18,7 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views import View
 
-from accounts import selectors, services
+from accounts import grants, selectors, services
 from accounts.forms import InvitationSignupForm
 from accounts.invitations import invitation_from_token
 from accounts.models import Invitation
@@ -49,6 +49,7 @@ class InvitationAcceptView(View):
     def render_page(self, template: str, status: int = 200, **context: Any) -> HttpResponse:
         context["invitation"] = self.invitation
         context["invited_organization"] = self.invitation.organization
+        context["offers"] = grants.describe_all(self.invitation)
         return render(self.request, template, context, status=status)
 
     def is_for_current_user(self) -> bool:

@@ -448,3 +448,25 @@ def apply_team_member_grant(*, invitation: Invitation, user: User, member_id: in
     if member.email.lower() != user.email.lower():
         return
     _link(member, user, user)
+
+
+def describe_team_member_grant(*, member_id: int) -> str | None:
+    """What the grant offers, for the invitation e-mail and page; None once the entry is gone."""
+    from teams.composition import role_words
+
+    member = (
+        TeamMember.objects.select_related("team__collaborative")
+        .prefetch_related("roles")
+        .filter(pk=member_id)
+        .first()
+    )
+    if member is None:
+        return None
+    held = {row.role for row in member.roles.all()}
+    roles = [role_words(role) for role in TeamRole.values if role in held]
+    as_roles = ""
+    if roles:
+        listed = roles[0] if len(roles) == 1 else f"{', '.join(roles[:-1])} and {roles[-1]}"
+        as_roles = f" as {listed}"
+    team = member.team
+    return f"a place{as_roles} on the roster of “{team.name}” in {team.collaborative.name}"

@@ -415,3 +415,52 @@ def test_a_roster_lead_from_outside_the_staff_may_be_named_by_role(team, alice, 
         access = access_for(bob, membership, team.collaborative)
     assert member.user == bob
     assert access.can_manage_roster(team)
+
+
+def test_the_invitation_email_says_which_roster_place_it_offers(
+    team, alice, django_capture_on_commit_callbacks
+):
+    member = TeamMemberFactory(
+        team=team, email="new@clinic.example", roles=["clinician", "day_to_day_leader"]
+    )
+
+    _invite(member, alice, django_capture_on_commit_callbacks)
+
+    [message] = mail.outbox
+    offer = (
+        "a place as day-to-day leader and clinician on the roster of “Riverside” in "
+        f"{team.collaborative.name}"
+    )
+    assert f"Accepting also gives you:\n- {offer}" in message.body
+    assert f"<li>{offer}</li>" in message.alternatives[0][0].replace("&ldquo;", "“").replace(
+        "&rdquo;", "”"
+    )
+
+
+def test_the_invitation_page_says_which_roster_place_it_offers(
+    client, team, alice, django_capture_on_commit_callbacks
+):
+    from accounts.invitations import invitation_token
+
+    member = TeamMemberFactory(team=team, email="new@clinic.example", roles=["clinician"])
+    invitation = _invite(member, alice, django_capture_on_commit_callbacks)
+
+    response = client.get(f"/accounts/invitations/{invitation_token(invitation)}/")
+
+    assert "a place as clinician on the roster of “Riverside”" in response.content.decode()
+
+
+def test_a_removed_roster_place_is_no_longer_offered(team, alice):
+    from accounts import grants
+
+    member = TeamMemberFactory(team=team, roles=["clinician"])
+    with scopes_disabled():
+        invitation = Invitation.objects.create(
+            organization=team.organization,
+            email="x@clinic.example",
+            expires_at=member.created_at,
+            grants=[{"kind": "team_member", "member_id": member.pk}],
+        )
+        TeamMember.objects.filter(pk=member.pk).delete()
+
+    assert grants.describe_all(invitation) == []
