@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
-from teams.composition import composition_warnings, rules_for
+from teams.composition import composition_warnings, rules_for, rules_summary
 from teams.models import (
     Application,
     ApplicationMember,
@@ -126,6 +126,11 @@ def warnings_for(application: Application, collaborative: Collaborative) -> list
 def roster_warnings(collaborative: Collaborative, members: list[list[str]]) -> list[str]:
     """Composition warnings for a roster being filled in (the apply form's check)."""
     return composition_warnings(rules=rules_for(collaborative), members=members)
+
+
+def team_rules(collaborative: Collaborative) -> str:
+    """What the collaborative asks of each team, in one sentence (for applicants)."""
+    return rules_summary(rules_for(collaborative))
 
 
 def applications_with_roster(collaborative: Collaborative) -> QuerySet[Application]:

@@ -439,6 +439,7 @@ class ApplicationApplyView(ApplicationsMixin, TemplateView):
             self.collaborative, self.request.user
         )
         kwargs["role_labels"] = ROLE_LABELS
+        kwargs["team_rules"] = selectors.team_rules(self.collaborative)
         return super().get_context_data(**kwargs)
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:

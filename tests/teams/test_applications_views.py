@@ -271,8 +271,12 @@ def test_the_apply_page_pre_fills_the_applicant_as_the_first_person(bob_client, 
     formset = response.context["formset"]
     assert formset.forms[0].initial == {"full_name": "Bob Member", "email": "bob@example.org"}
     assert len(formset.forms) == 3
-    # The composition check is shown before anything is submitted.
+    # The composition check is shown before anything is submitted, with the rules.
     assert "Needs at least 5 members (has 1)." in response.context["warnings"]
+    assert response.context["team_rules"] == (
+        "5 to 10 members, including a senior leader, a day-to-day leader, an agency "
+        "administrator, a clinical supervisor and at least 2 clinicians."
+    )
 
 
 def test_a_member_applies(bob_client, bob, window, django_capture_on_commit_callbacks):
