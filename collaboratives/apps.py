@@ -9,7 +9,11 @@ class CollaborativesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import grants
-        from collaboratives.services.core import GRANT_KIND, collaborative_role_grant
+        from collaboratives.services.core import (
+            GRANT_KIND,
+            collaborative_role_describe,
+            collaborative_role_grant,
+        )
 
         # An invitation to serve as chair, faculty or staff carries this grant.
-        grants.register(GRANT_KIND, collaborative_role_grant)
+        grants.register(GRANT_KIND, collaborative_role_grant, describe=collaborative_role_describe)

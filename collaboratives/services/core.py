@@ -713,3 +713,15 @@ def collaborative_role_grant(
                 "role": LeadershipRole(role).label.lower(),
             },
         )
+
+
+def collaborative_role_describe(*, collaborative_id: int, role: str, **_: Any) -> str | None:
+    """What the grant gives, for the invitation e-mail and page.
+
+    E.g. "a place as faculty of the collaborative “TF-CBT 2027”".
+    """
+    collaborative = Collaborative.objects.filter(pk=collaborative_id).only("name").first()
+    if collaborative is None or role not in LeadershipRole.values:
+        return None
+    noun = LeadershipRole(role).label.lower()
+    return f"a place as {noun} of the collaborative “{collaborative.name}”"

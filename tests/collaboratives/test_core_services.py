@@ -394,3 +394,15 @@ def test_it_refuses_leadership_changes_in_an_archived_collaborative(org_a, alice
             services.leadership_assign(
                 collaborative=collaborative, user=member, role="staff", actor=alice
             )
+
+
+def test_the_invitation_says_which_role_it_gives(org_a, alice):
+    from accounts.grants import describe_all
+
+    collaborative = CollaborativeFactory(organization=org_a, name="TF-CBT 2027")
+    with scope(organization=org_a):
+        invitation = services.leadership_invite(
+            collaborative=collaborative, email="fay@example.org", role="chair", actor=alice
+        )
+
+    assert describe_all(invitation) == ["a place as chair of the collaborative “TF-CBT 2027”"]
