@@ -165,11 +165,25 @@ class LearningSessionDetailView(ScheduleViewMixin, TemplateView):
         )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        kwargs.setdefault("session", self.get_session())
+        session = kwargs.setdefault("session", self.get_session())
+        materials = list(session.materials.all())
+        for material in materials:
+            material.size = _stored_size(material)
+        kwargs["materials"] = materials
         if self.can_configure():
             kwargs.setdefault("material_form", SessionMaterialForm())
         kwargs["material_max_mb"] = services.MATERIAL_MAX_BYTES // 1024 // 1024
         return super().get_context_data(**kwargs)
+
+
+def _stored_size(material: SessionMaterial) -> int | None:
+    """The file's size, or None for a link or a file missing from storage."""
+    if not material.file:
+        return None
+    try:
+        return material.file.size
+    except OSError:
+        return None
 
 
 class LearningSessionFormView(ScheduleViewMixin, TemplateView):
