@@ -674,3 +674,25 @@ def test_the_call_form_shows_a_series_call_in_local_time(alice_client, collab):
         time(15, 0),
         90,
     )
+
+
+def test_a_material_missing_from_storage_does_not_break_the_session_page(
+    alice_client, alice, collab
+):
+    session = add_session(collab, alice)
+    with scopes_disabled():
+        material = SessionMaterial.objects.create(
+            organization=collab.organization,
+            session=session,
+            title="Lost slides",
+            file="materials/2026/01/lost.pdf",
+        )
+
+    page = alice_client.get(url("learning_session_detail", collab, pk=session.pk))
+    download = alice_client.get(
+        url("session_material_download", collab, pk=session.pk, material=material.pk)
+    )
+
+    assert page.status_code == 200
+    assert "Lost slides" in page.content.decode()
+    assert download.status_code == 404
