@@ -102,3 +102,9 @@ class TeamMemberForm(DomainErrorFormMixin, forms.Form):
                 ),
             )
             self.helper.add_input(SecondarySubmit("add_another", "Add and add another"))
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("invite") and not cleaned.get("email") and "email" not in self.errors:
+            self.add_error("email", "Add an e-mail address to send the invitation to.")
+        return cleaned

@@ -85,14 +85,6 @@ def warnings_for_teams(collaborative: Collaborative, teams: list[Team]) -> dict[
     }
 
 
-def team_warnings(team: Team) -> list[str]:
-    """Composition warnings of one team (one query; the collaborative is ``team.collaborative``)."""
-    if team.status == TeamStatus.WITHDRAWN:
-        return []
-    roster = _roles_by_member(TeamMember.objects.filter(team=team)).get(team.pk, {})
-    return composition_warnings(rules=rules_for(team.collaborative), members=roster.values())
-
-
 def members_queryset(team: Team) -> QuerySet[TeamMember]:
     """A team's roster with each member's roles (two queries) and linked account."""
     return (

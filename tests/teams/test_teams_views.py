@@ -532,3 +532,19 @@ def test_a_member_on_no_roster_sees_names_but_no_contacts(bob_client, dana, hal,
     assert "dana@example.org" not in content
     # Bob may not open the teams' pages, so the team names are not links.
     assert url("team_detail", team=riverside.pk) not in content
+
+
+def test_an_invitation_needs_an_email_address_on_the_form(client, dana, riverside):
+    client.force_login(dana)
+
+    response = client.post(
+        url("team_member_add", team=riverside.pk),
+        {"full_name": "No Mail", "roles": ["clinician"], "invite": "on"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "email": ["Add an e-mail address to send the invitation to."]
+    }
+    with scopes_disabled():
+        assert not TeamMember.objects.filter(full_name="No Mail").exists()
