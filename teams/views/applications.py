@@ -509,6 +509,7 @@ class ApplicationCompositionView(ApplicationsMixin, View):
             {
                 "warnings": selectors.roster_warnings(self.collaborative, roles),
                 "people": len(roles),
+                "applying": True,
             },
         )
 
