@@ -25,6 +25,8 @@ AUDIT_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bsc.member": ("Members and invitations", ("bsc.member.", "bsc.invitation.")),
     "bsc.token": ("API tokens", ("bsc.token.",)),
     "bsc.organization": ("Organization settings", ("bsc.organization.",)),
+    "bsc.change_package": ("Change packages", ("bsc.change_package.",)),
+    "bsc.prework": ("Pre-work", ("bsc.prework.",)),
 }
 
 

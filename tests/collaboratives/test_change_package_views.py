@@ -387,3 +387,19 @@ def test_an_archived_collaborative_has_no_edit_mode(alice_client, collaborative,
 
     assert url("change_package_edit", collaborative) not in diagram
     assert response.status_code == 302
+
+
+def test_the_audit_log_filters_change_package_entries(alice_client, collaborative, alice):
+    from django_scopes import scope
+
+    from collaboratives.services import change_package as services
+
+    with scope(organization=collaborative.organization):
+        services.driver_create(collaborative=collaborative, title="Timely access", actor=alice)
+
+    response = alice_client.get(
+        reverse("audit_log", args=["org-a"]), {"action": "bsc.change_package"}
+    )
+
+    page = response.content.decode()
+    assert "added the primary driver “Timely access” to the change package of “TF-CBT 2026”" in page
