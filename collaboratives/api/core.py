@@ -272,6 +272,10 @@ STATUS_PARAMETER = OpenApiParameter(
     retrieve=extend_schema(summary="One collaborative", parameters=[COLLABORATIVE_PARAMETER]),
     partial_update=extend_schema(
         summary="Change a collaborative's settings",
+        description=(
+            "Staff. The slug cannot change. Changing the kind keeps the team and leadership "
+            "numbers as they are; an archived collaborative answers 409."
+        ),
         parameters=[COLLABORATIVE_PARAMETER],
         responses={200: CollaborativeSerializer, 400: BAD_INPUT, 409: CONFLICT},
     ),
