@@ -88,7 +88,7 @@ class CollaborativeAccess:
         return None if VIEW_ALL_TEAMS in self.perms else self.team_ids
 
     def can_complete_prework(self, team: Team) -> bool:
-        """Mark pre-work done for ``team`` and hand in its files: staff, or the team's own members."""
+        """Mark pre-work done for ``team`` and hand in its files: staff, or its own members."""
         return CONFIGURE_COLLABORATIVE in self.perms or self.is_on_team(team)
 
     def can_manage_roster(self, team: Team) -> bool:
