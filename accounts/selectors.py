@@ -27,6 +27,15 @@ AUDIT_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
     "bsc.organization": ("Organization settings", ("bsc.organization.",)),
     "bsc.change_package": ("Change packages", ("bsc.change_package.",)),
     "bsc.prework": ("Pre-work", ("bsc.prework.",)),
+    "bsc.application": (
+        "Applications",
+        (
+            "bsc.application.",
+            "bsc.application_window.",
+            "bsc.application_question.",
+            "bsc.readiness_item.",
+        ),
+    ),
 }
 
 

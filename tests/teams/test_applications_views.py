@@ -581,6 +581,13 @@ def test_faculty_may_not_decide(client, bob, alice, window):
     assert client.post(url("application_accept", application.pk)).status_code == 403
 
 
+def test_the_audit_log_filters_application_entries(alice_client, bob, window):
+    submit(window, bob, team_name="Riverside")
+    response = alice_client.get(reverse("audit_log", args=["org-a"]), {"action": "bsc.application"})
+    page = response.content.decode()
+    assert "applied to “TF-CBT Collaborative” for the team “Riverside”" in page
+
+
 # --- Query counts ---------------------------------------------------------------------------
 
 
