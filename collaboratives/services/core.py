@@ -303,6 +303,24 @@ def collaborative_create(
     return collaborative
 
 
+def _check_sessions_fit(collaborative: Collaborative) -> None:
+    """New dates must still hold every learning session, or the schedule would lie."""
+    sessions = collaborative.learning_sessions.order_by("start_date")
+    first, last = sessions.first(), sessions.last()
+    if first is not None and first.start_date < collaborative.start_date:
+        raise DomainError(
+            f"{first} starts on {first.start_date:%-d %B %Y}, before the new start date: "
+            "move the session first.",
+            field="start_date",
+        )
+    if last is not None and last.end_date > collaborative.end_date:
+        raise DomainError(
+            f"{last} ends on {last.end_date:%-d %B %Y}, after the new end date: "
+            "move the session first.",
+            field="end_date",
+        )
+
+
 @transaction.atomic
 def collaborative_update(
     *,
@@ -336,8 +354,15 @@ def collaborative_update(
         for field in changes
         if old[field] != getattr(locked, field)
     }
+    if "start_date" in diff or "end_date" in diff:
+        _check_sessions_fit(locked)
     if diff:
         locked.save()
+        if "end_date" in diff or "start_date" in diff:
+            from collaboratives.services.schedule import action_periods_refresh
+
+            # The last action period runs to the end date: keep it in step.
+            action_periods_refresh(locked)
         log_action(
             organization=locked.organization,
             actor=actor,

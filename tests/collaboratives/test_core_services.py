@@ -15,6 +15,8 @@ from bsc.audit import AuditEntry
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.models import AimGoal, Collaborative, CollaborativeRole
 from collaboratives.services import core as services
+from collaboratives.services.core import collaborative_update
+from collaboratives.services.schedule import learning_session_create
 from tests.factories import (
     AimGoalFactory,
     CollaborativeFactory,
@@ -406,3 +408,33 @@ def test_the_invitation_says_which_role_it_gives(org_a, alice):
         )
 
     assert describe_all(invitation) == ["a place as chair of the collaborative “TF-CBT 2027”"]
+
+
+def test_it_moves_the_last_action_period_with_a_new_end_date(org_a, alice):
+    collaborative = CollaborativeFactory(
+        organization=org_a, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)
+    )
+    with scope(organization=org_a):
+        learning_session_create(
+            collaborative=collaborative, title="Launch", start_date=date(2026, 1, 10), actor=alice
+        )
+        collaborative_update(collaborative=collaborative, end_date=date(2027, 2, 28), actor=alice)
+        last = collaborative.action_periods.order_by("number").last()
+    assert last.end_date == date(2027, 2, 28)
+
+
+def test_it_refuses_an_end_date_before_a_learning_session(org_a, alice):
+    collaborative = CollaborativeFactory(
+        organization=org_a, start_date=date(2026, 1, 1), end_date=date(2026, 12, 31)
+    )
+    with scope(organization=org_a):
+        learning_session_create(
+            collaborative=collaborative, title="Wrap-up", start_date=date(2026, 11, 2), actor=alice
+        )
+        with pytest.raises(DomainError) as error:
+            collaborative_update(
+                collaborative=collaborative, end_date=date(2026, 10, 31), actor=alice
+            )
+        collaborative.refresh_from_db()
+    assert error.value.field == "end_date"
+    assert collaborative.end_date == date(2026, 12, 31)
