@@ -25,10 +25,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Browser tests outside tests/e2e import these fixtures into their module, which makes
+# one session-scoped ``browser`` fixture per module; Playwright's sync API allows only
+# one running instance per thread, so every copy shares the first one's browser.
+_SHARED: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
+    if "browser" in _SHARED:
+        # The copy set up first is torn down last (pytest tears down in reverse order).
+        yield _SHARED["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the test
@@ -40,8 +50,12 @@ def browser() -> Iterator[object]:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            yield browser
-            browser.close()
+            _SHARED["browser"] = browser
+            try:
+                yield browser
+            finally:
+                _SHARED.pop("browser", None)
+                browser.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
