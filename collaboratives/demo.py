@@ -201,8 +201,7 @@ def _national(organization: Organization, people: DemoPeople, report: Report) ->
             video_url="https://video.example.org/tf-cbt-ls2" if number == 2 else "",
             host_team=teams[2] if number == 3 else None,
             agenda=(
-                "Day 1: the model, team time, storyboards.\n"
-                "Day 2: PDSA planning, affinity groups."
+                "Day 1: the model, team time, storyboards.\nDay 2: PDSA planning, affinity groups."
             ),
             actor=actor,
         )
