@@ -21,6 +21,9 @@ from django_scopes import scopes_disabled
 from accounts.models import Role
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, OrganizationFactory, UserFactory
 
+# The browser fixtures (``browser``, ``page``) for every folder's browser tests.
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_fixture_setup(fixturedef, request):

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from accounts.models import Role
 from collaboratives.models import ChangeIdea, Driver
-from tests.e2e.conftest import browser, page  # noqa: F401 (Playwright fixtures)
 from tests.factories import (
     CollaborativeFactory,
     CollaborativeRoleFactory,
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.browser
 BASE = "/orgs/org-a/collaboratives/tf-cbt/change-package/"
 
 
-def _sign_in(page, user) -> None:  # noqa: F811
+def _sign_in(page, user) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill("correct horse battery staple")
@@ -42,14 +41,14 @@ def faculty(org_a):
     return user
 
 
-def _add_driver(page, title: str, level: str) -> None:  # noqa: F811
+def _add_driver(page, title: str, level: str) -> None:
     page.locator("#id_title").fill(title)
     page.get_by_label("Level").select_option(label=level)
     page.get_by_role("button", name="Add driver").click()
     expect(page.locator(".alert-success")).to_contain_text(title)
 
 
-def _add_idea(page, driver_title: str, title: str, evidence: str = "") -> None:  # noqa: F811
+def _add_idea(page, driver_title: str, title: str, evidence: str = "") -> None:
     page.get_by_role("link", name=f"+ Change idea for {driver_title}").click()
     page.locator("#id_title").fill(title)
     if evidence:
@@ -59,7 +58,7 @@ def _add_idea(page, driver_title: str, title: str, evidence: str = "") -> None: 
 
 
 def test_faculty_build_a_change_package_that_reads_and_prints_as_a_diagram(
-    page,  # noqa: F811
+    page,
     live_server,
     faculty,
 ):

@@ -7,12 +7,11 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from collaboratives.models import Collaborative
-from tests.e2e.conftest import browser, page  # noqa: F401 (Playwright fixtures)
 
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user) -> None:  # noqa: F811
+def _sign_in(page, user) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill("correct horse battery staple")
@@ -20,7 +19,7 @@ def _sign_in(page, user) -> None:  # noqa: F811
 
 
 def test_staff_create_a_regional_collaborative_with_the_kind_defaults(
-    page,  # noqa: F811
+    page,
     live_server,
     alice,
     org_a,

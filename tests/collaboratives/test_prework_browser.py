@@ -11,7 +11,6 @@ from playwright.sync_api import expect
 from accounts.models import Role
 from collaboratives.models import AssignmentCompletion
 from tests.collaboratives.prework_support import HTML, PNG
-from tests.e2e.conftest import browser, page  # noqa: F401 (Playwright fixtures)
 from tests.factories import (
     AssignmentFactory,
     CollaborativeFactory,
@@ -24,7 +23,7 @@ from tests.factories import (
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user) -> None:  # noqa: F811
+def _sign_in(page, user) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill("correct horse battery staple")
@@ -48,7 +47,7 @@ def tess(org_a):
     return user
 
 
-def test_a_team_member_hands_in_the_storyboard(page, live_server, tess):  # noqa: F811
+def test_a_team_member_hands_in_the_storyboard(page, live_server, tess):
     _sign_in(page, tess)
     page.goto("/orgs/org-a/collaboratives/tf-cbt/prework/")
     expect(page.get_by_text("Not done yet")).to_be_visible()

@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 
 from collaboratives.models import CallAttendance, CallSeries, LearningSession
 from tests.collaboratives.schedule_support import around_today, teams_with_members
-from tests.e2e.conftest import browser, page  # noqa: F401 (Playwright fixtures)
 from tests.factories import CollaborativeFactory
 
 pytestmark = pytest.mark.browser
@@ -21,7 +20,7 @@ pytestmark = pytest.mark.browser
 BASE = "/orgs/org-a/collaboratives/tf-cbt/"
 
 
-def _sign_in(page, user) -> None:  # noqa: F811
+def _sign_in(page, user) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("E-mail address").fill(user.email)
     page.get_by_label("Password").fill("correct horse battery staple")
@@ -37,7 +36,7 @@ def collab(org_a):
     return collaborative
 
 
-def test_staff_set_up_the_schedule_and_take_attendance(page, live_server, alice, collab):  # noqa: F811
+def test_staff_set_up_the_schedule_and_take_attendance(page, live_server, alice, collab):
     today = timezone.localdate()
     _sign_in(page, alice)
 

@@ -10,7 +10,6 @@ from django_scopes import scopes_disabled
 from playwright.sync_api import expect
 
 from teams.models import Application, Team, TeamMember
-from tests.e2e.conftest import browser, page  # noqa: F401  (Playwright fixtures)
 from tests.teams.applications_support import collaborative_in, open_window
 
 pytestmark = pytest.mark.browser
@@ -18,14 +17,14 @@ pytestmark = pytest.mark.browser
 APPLY = "/orgs/org-a/collaboratives/tf-cbt/apply/"
 
 
-def _sign_in(page, email: str, password: str, next_path: str) -> None:  # noqa: F811
+def _sign_in(page, email: str, password: str, next_path: str) -> None:
     page.goto(f"/accounts/login/?next={next_path}")
     page.get_by_label("E-mail address").fill(email)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
 
 
-def _person(page, index: int, name: str, email: str, roles: list[str]) -> None:  # noqa: F811
+def _person(page, index: int, name: str, email: str, roles: list[str]) -> None:
     page.locator(f"#id_people-{index}-full_name").fill(name)
     page.locator(f"#id_people-{index}-email").fill(email)
     for role in roles:
@@ -33,7 +32,7 @@ def _person(page, index: int, name: str, email: str, roles: list[str]) -> None: 
 
 
 def test_a_member_applies_and_staff_accept_the_team(
-    page,  # noqa: F811
+    page,
     live_server,
     org_a,
     alice,

@@ -1,4 +1,8 @@
-"""Playwright driving Debian's headless Chromium against pytest-django's live server.
+"""Browser fixtures: Playwright driving Debian's headless Chromium against the live server.
+
+Loaded for the whole suite from tests/conftest.py (``pytest_plugins``), so every
+browser test, in whichever folder, shares one session-wide Chromium: Playwright's
+sync API allows one running instance per thread.
 
 Playwright's own browser download cannot work offline, so the tests launch
 ``/usr/bin/chromium`` (Debian package ``chromium``). Without it they are
@@ -25,20 +29,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-# Browser tests outside tests/e2e import these fixtures into their module, which makes
-# one session-scoped ``browser`` fixture per module; Playwright's sync API allows only
-# one running instance per thread, so every copy shares the first one's browser.
-_SHARED: dict[str, object] = {}
-
-
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not CHROMIUM.exists():
         pytest.skip(f"needs Chromium at {CHROMIUM}: apt-get install chromium")
-    if "browser" in _SHARED:
-        # The copy set up first is torn down last (pytest tears down in reverse order).
-        yield _SHARED["browser"]
-        return
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread; the test
@@ -50,11 +44,9 @@ def browser() -> Iterator[object]:
             browser = playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
             )
-            _SHARED["browser"] = browser
             try:
                 yield browser
             finally:
-                _SHARED.pop("browser", None)
                 browser.close()
     finally:
         if previous is None:
