@@ -14,7 +14,7 @@ from accounts import grants as grants_module
 from accounts.authentication import TOKEN_PREFIX, hash_token
 from accounts.models import ApiToken, Invitation, Membership, Organization, Role, User
 from accounts.tasks import send_invitation_email
-from bsc.audit import log_action
+from bsc.audit import log_action, person_of
 from bsc.exceptions import ConflictError, DomainError
 
 # --- Organizations ----------------------------------------------------------
@@ -172,7 +172,7 @@ def invitation_create(
         role=role,
         grants=merged,
         # Through the API the actor is a token; the invitation names the person behind it.
-        invited_by=actor.user if isinstance(actor, ApiToken) else actor,
+        invited_by=person_of(actor),
         expires_at=timezone.now() + settings.INVITATION_MAX_AGE,
     )
     now = timezone.now()

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -123,6 +123,11 @@ class ErrorSerializer(serializers.Serializer):
         required=False,
         help_text="Messages per input field, for bad input only.",
     )
+
+
+# For the schema: the error answers most endpoints share.
+BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
+CONFLICT = OpenApiResponse(ErrorSerializer, description="Refused by the current state.")
 
 
 def _error_body(exc: exceptions.ValidationError) -> dict[str, Any]:

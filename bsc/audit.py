@@ -76,6 +76,15 @@ class AuditEntry(models.Model):
         return describe(self)
 
 
+def person_of(actor: Any) -> Any | None:
+    """The user behind ``actor``: an API token's user, the user itself, or None for the system."""
+    from accounts.models import ApiToken
+
+    if isinstance(actor, ApiToken):
+        return actor.user
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
 def log_action(
     *,
     organization: Any,
@@ -91,9 +100,7 @@ def log_action(
     from accounts.models import ApiToken
 
     token = actor if isinstance(actor, ApiToken) else None
-    user = token.user if token is not None else actor
-    if user is not None and not getattr(user, "is_authenticated", False):
-        user = None
+    user = person_of(actor)
     return AuditEntry.objects.create(
         organization=organization,
         actor=user,

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django_scopes import scopes_disabled
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -30,10 +30,7 @@ from accounts.api.serializers import (
 from accounts.models import ApiToken, Invitation, Membership, Organization
 from accounts.permissions import MANAGE_MEMBERS, VIEW_MEMBERS, VIEW_ORGANIZATION
 from bsc import tenancy
-from bsc.api import ORGANIZATION_PARAMETER, ErrorSerializer, api_actor
-
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Refused by the current state.")
+from bsc.api import BAD_INPUT, CONFLICT, ORGANIZATION_PARAMETER, api_actor
 
 
 class ApiRootView(APIView):

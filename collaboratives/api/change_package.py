@@ -30,6 +30,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
@@ -42,7 +43,6 @@ from collaboratives.permissions import EDIT_CHANGE_PACKAGE, VIEW_COLLABORATIVE
 from collaboratives.selectors.change_package import DriverNode, IdeaNode, change_package_for
 from collaboratives.services import change_package as services
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="Refused by the current state (contents left under a driver, or the "

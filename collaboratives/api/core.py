@@ -27,6 +27,7 @@ from accounts.models import Invitation, Membership
 from accounts.permissions import CREATE_COLLABORATIVE, VIEW_ORGANIZATION
 from bsc import tenancy
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
@@ -47,7 +48,6 @@ from collaboratives.models import (
 from collaboratives.permissions import CONFIGURE_COLLABORATIVE, VIEW_COLLABORATIVE
 from collaboratives.services import core as services
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="Refused by the current state (e.g. the collaborative is archived).",

@@ -33,6 +33,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
@@ -51,7 +52,6 @@ from collaboratives.services import prework as services
 from collaboratives.uploads import ALLOWED_DESCRIPTION, attachment_response
 from teams.models import Team
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="Refused by the current state (teams already did it, or the collaborative "

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
@@ -51,7 +52,6 @@ from collaboratives.services import schedule as services
 from teams.models import Team
 from teams.roles import TeamRole
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
 CONFLICT = OpenApiResponse(
     ErrorSerializer,
     description="Refused by the current state (e.g. the collaborative is archived).",

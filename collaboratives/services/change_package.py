@@ -41,11 +41,6 @@ UNSET: Any = _Unset()
 # --- Shared checks ------------------------------------------------------------------
 
 
-def ensure_editable(collaborative: Collaborative) -> None:
-    """An archived collaborative is read-only (``ConflictError``, 409 in the API)."""
-    ensure_not_archived(collaborative)
-
-
 def _text(value: str | None, *, model: type[Model], field: str, required: bool) -> str:
     text = (value or "").strip()
     label = str(model._meta.get_field(field).verbose_name)
@@ -146,7 +141,7 @@ def driver_create(
     actor: Any,
 ) -> Driver:
     """A primary driver (no ``parent``) or a secondary one, placed last among its siblings."""
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     title = _text(title, model=Driver, field="title", required=True)
     description = _text(description, model=Driver, field="description", required=False)
     if parent is not None:
@@ -187,7 +182,7 @@ def driver_update(
 ) -> Driver:
     """Change a driver's text, hang it on another parent (or none), or move it to ``order``."""
     collaborative = driver.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     changes: dict[str, list[Any]] = {}
     if title is not UNSET:
         title = _text(title, model=Driver, field="title", required=True)
@@ -244,7 +239,7 @@ def driver_move(*, driver: Driver, direction: str, actor: Any) -> Driver:
     """One place up or down among its siblings; at either end it stays where it is."""
     if direction not in DIRECTIONS:
         raise DomainError("Move up or down.", field="direction")
-    ensure_editable(driver.collaborative)
+    ensure_not_archived(driver.collaborative)
     siblings = _driver_siblings(driver.collaborative_id, driver.parent_id)
     before = _position_of(siblings, driver)
     after = _place(siblings, driver, before - 1 if direction == UP else before + 1)
@@ -278,7 +273,7 @@ def driver_delete(*, driver: Driver, actor: Any, delete_contents: bool = False) 
     """Delete a driver. One that still has secondary drivers or change ideas is refused,
     unless ``delete_contents`` confirms that they all go with it."""
     collaborative = driver.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     secondary_count, idea_count = driver_contents(driver)
     if (secondary_count or idea_count) and not delete_contents:
         parts = []
@@ -333,7 +328,7 @@ def change_idea_create(
     actor: Any,
 ) -> ChangeIdea:
     """A change idea under ``driver``, placed last among that driver's ideas."""
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     _check_driver(collaborative, driver)
     idea = ChangeIdea(
         organization_id=collaborative.organization_id,
@@ -370,7 +365,7 @@ def change_idea_update(
 ) -> ChangeIdea:
     """Change an idea's text, move it to another driver (placed last there), or to ``order``."""
     collaborative = idea.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     changes: dict[str, list[Any]] = {}
     texts = {
         "title": (title, True),
@@ -419,7 +414,7 @@ def change_idea_move(*, idea: ChangeIdea, direction: str, actor: Any) -> ChangeI
     """One place up or down among its driver's ideas; at either end it stays where it is."""
     if direction not in DIRECTIONS:
         raise DomainError("Move up or down.", field="direction")
-    ensure_editable(idea.collaborative)
+    ensure_not_archived(idea.collaborative)
     siblings = _idea_siblings(idea.driver_id)
     before = _position_of(siblings, idea)
     after = _place(siblings, idea, before - 1 if direction == UP else before + 1)
@@ -444,7 +439,7 @@ def change_idea_move(*, idea: ChangeIdea, direction: str, actor: Any) -> ChangeI
 @transaction.atomic
 def change_idea_delete(*, idea: ChangeIdea, actor: Any) -> None:
     collaborative = idea.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     log_action(
         organization=collaborative.organization,
         actor=actor,

@@ -25,18 +25,13 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from bsc.audit import log_action
+from bsc.audit import log_action, person_of
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.models import Assignment, AssignmentCompletion, AssignmentKind, Collaborative
 from collaboratives.services.change_package import UNSET, counted
 from collaboratives.services.core import ensure_not_archived
 from collaboratives.uploads import check_upload, display_name
 from teams.models import Team, TeamStatus
-
-
-def ensure_editable(collaborative: Collaborative) -> None:
-    """An archived collaborative is read-only (``ConflictError``, 409 in the API)."""
-    ensure_not_archived(collaborative)
 
 
 def _delete_file_on_commit(storage: Storage, name: str) -> None:
@@ -116,7 +111,7 @@ def assignment_create(
     requires_upload: bool = False,
     actor: Any,
 ) -> Assignment:
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     cleaned = _clean_assignment(
         collaborative,
         {
@@ -165,7 +160,7 @@ def assignment_update(
 ) -> Assignment:
     """Change the given fields; those not passed stay as they are."""
     collaborative = assignment.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     given = {
         name: value
         for name, value in {
@@ -212,7 +207,7 @@ def assignment_delete(
     """Delete an assignment. Once teams have done it, only with ``delete_completions``
     confirming that their completions and files go too."""
     collaborative = assignment.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     completions = list(
         AssignmentCompletion.objects.select_for_update().filter(assignment=assignment)
     )
@@ -256,7 +251,7 @@ def completion_mark(
     completion's date: that is when the team did it.
     """
     collaborative = assignment.collaborative
-    ensure_editable(collaborative)
+    ensure_not_archived(collaborative)
     if team.collaborative_id != assignment.collaborative_id:
         raise DomainError("Choose a team of this collaborative.", field="team")
     if team.status == TeamStatus.WITHDRAWN:
@@ -281,7 +276,7 @@ def completion_mark(
             assignment=assignment,
             team=team,
             completed_at=timezone.now(),
-            completed_by=_user_of(actor),
+            completed_by=person_of(actor),
         )
     changes: dict[str, Any] = {}
     if note is not None and note.strip() != completion.note:
@@ -335,7 +330,7 @@ def completion_mark(
 def completion_undo(*, completion: AssignmentCompletion, actor: Any) -> None:
     """Mark the assignment not done again; the file handed in is deleted."""
     assignment = completion.assignment
-    ensure_editable(assignment.collaborative)
+    ensure_not_archived(assignment.collaborative)
     log_action(
         organization=assignment.collaborative.organization,
         actor=actor,
@@ -351,12 +346,3 @@ def completion_undo(*, completion: AssignmentCompletion, actor: Any) -> None:
     if completion.file:
         _delete_file_on_commit(completion.file.storage, completion.file.name)
     completion.delete()
-
-
-def _user_of(actor: Any) -> Any:
-    """The person behind ``actor``: an API token's user, or the user itself."""
-    from accounts.models import ApiToken
-
-    if isinstance(actor, ApiToken):
-        return actor.user
-    return actor if getattr(actor, "is_authenticated", False) else None

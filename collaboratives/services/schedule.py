@@ -28,7 +28,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from bsc.audit import log_action
+from bsc.audit import log_action, person_of
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.models import (
     ActionPeriod,
@@ -1055,12 +1055,12 @@ def call_attendance_set(
                         member=member,
                         team_id=member.team_id,
                         attended=attended,
-                        recorded_by=_actor_user(actor),
+                        recorded_by=person_of(actor),
                     )
                 )
             elif row.attended != attended:
                 row.attended = attended
-                row.recorded_by = _actor_user(actor)
+                row.recorded_by = person_of(actor)
                 row.recorded_at = timezone.now()
                 to_update.append(row)
         CallAttendance.objects.bulk_create(to_create)
@@ -1090,14 +1090,6 @@ def _role_clause(call: Call) -> str:
     if call.kind == CallKind.SENIOR_LEADER:
         return " as senior leader or day-to-day leader"
     return ""
-
-
-def _actor_user(actor: Any) -> User | None:
-    from accounts.models import ApiToken
-
-    if isinstance(actor, ApiToken):
-        return actor.user
-    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 # --- The private calendar feed ---------------------------------------------------------

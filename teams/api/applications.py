@@ -24,7 +24,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
+    CONFLICT,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
     CollaborativeViewSetMixin,
@@ -48,8 +50,6 @@ from teams.models import (
 from teams.selectors import applications as selectors
 from teams.services import applications as services
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
-CONFLICT = OpenApiResponse(ErrorSerializer, description="Refused by the current state.")
 NOT_FOUND = OpenApiResponse(ErrorSerializer, description="No such object here.")
 NO_WINDOW = "This collaborative has no application window yet: create it with PUT first."
 PARAMETERS = [ORGANIZATION_PARAMETER, COLLABORATIVE_PARAMETER]

@@ -32,6 +32,7 @@ from rest_framework.settings import api_settings
 
 from bsc import tenancy
 from bsc.api import (
+    BAD_INPUT,
     COLLABORATIVE_PARAMETER,
     ORGANIZATION_PARAMETER,
     CollaborativeHyperlinkedIdentityField,
@@ -46,7 +47,6 @@ from teams.roles import TeamRole
 from teams.selectors import teams as selectors
 from teams.services import teams as services
 
-BAD_INPUT = OpenApiResponse(ErrorSerializer, description="Bad input; see errors per field.")
 CONFLICT = OpenApiResponse(
     ErrorSerializer, description="Refused by the current state (e.g. an archived collaborative)."
 )

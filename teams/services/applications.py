@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from accounts.models import ApiToken, Invitation, Membership, Role, User
-from bsc.audit import log_action
+from bsc.audit import log_action, person_of
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.services.core import ensure_not_archived
 from teams.models import (
@@ -63,10 +63,6 @@ def format_moment(moment: datetime, collaborative: Collaborative) -> str:
     """ "3 March 2027 at 17:00", in the organization's time zone (its deadlines follow it)."""
     local = timezone.localtime(moment, collaborative.organization.tzinfo)
     return format_date(local, r"j F Y \a\t H:i")
-
-
-def _user_of(actor: User | ApiToken | None) -> User | None:
-    return actor.user if isinstance(actor, ApiToken) else actor
 
 
 def _full_clean(obj: Model, *, exclude: Iterable[str] = ()) -> None:
@@ -699,7 +695,7 @@ def _decide(
     ensure_not_archived(locked.collaborative)
     locked.status = status
     locked.decided_at = timezone.now()
-    locked.decided_by = _user_of(actor)
+    locked.decided_by = person_of(actor)
     locked.decision_note = (note or "").strip()
     return locked
 
@@ -853,7 +849,7 @@ def application_invite(
             actor=actor,
             grants=[{"kind": APPLICATION_INVITE_GRANT, "collaborative_id": collaborative.pk}],
         )
-    inviter = _user_of(actor)
+    inviter = person_of(actor)
     log_action(
         organization=organization,
         actor=actor,
