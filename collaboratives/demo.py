@@ -162,6 +162,7 @@ def _national(organization: Organization, people: DemoPeople, report: Report) ->
         start_date=start,
         end_date=end,
         status=Status.ACTIVE,
+        chair_count=1,
         goals=[
             {
                 "description": "Children completing TF-CBT",
