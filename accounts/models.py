@@ -61,6 +61,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="May use the Django admin site of this installation.",
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    # Optional e-mails only (weekly digests); required ones (reminders) ignore it.
+    receive_digests = models.BooleanField(
+        "weekly digests",
+        default=True,
+        help_text="A weekly summary of reports for the collaboratives you lead.",
+    )
 
     objects = UserManager()
 

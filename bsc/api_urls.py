@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("accounts.api.urls")),
     path("", include("collaboratives.api.urls")),
     path("", include("teams.api.urls")),
+    path("", include("measures.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]

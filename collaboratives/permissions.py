@@ -31,6 +31,7 @@ VIEW_APPLICATIONS = "view_applications"
 REVIEW_APPLICATIONS = "review_applications"
 MANAGE_TEAMS = "manage_teams"
 VIEW_ALL_TEAMS = "view_all_teams"
+REVIEW_REPORTS = "review_reports"
 
 STAFF_PERMISSIONS = frozenset(
     {
@@ -42,11 +43,19 @@ STAFF_PERMISSIONS = frozenset(
         REVIEW_APPLICATIONS,
         MANAGE_TEAMS,
         VIEW_ALL_TEAMS,
+        REVIEW_REPORTS,
     }
 )
 # Chairs and faculty see everything in their collaborative and coach; staff configure.
 FACULTY_PERMISSIONS = frozenset(
-    {VIEW_COLLABORATIVE, EDIT_CHANGE_PACKAGE, TAKE_ATTENDANCE, VIEW_APPLICATIONS, VIEW_ALL_TEAMS}
+    {
+        VIEW_COLLABORATIVE,
+        EDIT_CHANGE_PACKAGE,
+        TAKE_ATTENDANCE,
+        VIEW_APPLICATIONS,
+        VIEW_ALL_TEAMS,
+        REVIEW_REPORTS,
+    }
 )
 LEADERSHIP_PERMISSIONS: dict[str, frozenset[str]] = {
     LeadershipRole.STAFF: STAFF_PERMISSIONS,
@@ -90,6 +99,20 @@ class CollaborativeAccess:
     def can_complete_prework(self, team: Team) -> bool:
         """Mark pre-work done for ``team`` and hand in its files: staff, or its own members."""
         return CONFIGURE_COLLABORATIVE in self.perms or self.is_on_team(team)
+
+    def can_edit_report(self, team: Team) -> bool:
+        """Any member of the team's roster drafts its monthly report; staff may too."""
+        return MANAGE_TEAMS in self.perms or self.is_on_team(team)
+
+    def can_submit_report(self, team: Team) -> bool:
+        """The team's senior leader or day-to-day leader submits (staff may, for them)."""
+        if MANAGE_TEAMS in self.perms:
+            return True
+        return bool(self.team_roles.get(team.pk, frozenset()) & LEAD_ROLES)
+
+    def can_manage_custom_measures(self, team: Team) -> bool:
+        """A team's own measures: its leads, and staff."""
+        return self.can_submit_report(team)
 
     def can_manage_roster(self, team: Team) -> bool:
         """Staff, or the team's own senior leader or day-to-day leader."""

@@ -355,3 +355,99 @@ class ApplicationMemberFactory(factory.django.DjangoModelFactory):
     full_name = factory.Faker("name")
     email = factory.Sequence(lambda n: f"proposed{n}@clinic.example")
     roles = factory.LazyFunction(lambda: ["clinician"])
+
+
+# --- Measures and monthly reports -------------------------------------------------
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.Measure"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    name = factory.Sequence(lambda n: f"Children completing treatment {n}")
+    code = factory.Sequence(lambda n: f"m{n}")
+    measure_type = "outcome"
+    shape = "percentage"
+    unit = "%"
+    direction = "up"
+    default_chart = "run"
+
+
+class TeamGoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.TeamGoal"
+
+    measure = factory.SubFactory(MeasureFactory)
+    organization = factory.SelfAttribute("measure.organization")
+    team = factory.SubFactory(
+        TeamFactory, collaborative=factory.SelfAttribute("..measure.collaborative")
+    )
+    goal = 75
+
+
+class MonthlyReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.MonthlyReport"
+
+    team = factory.SubFactory(TeamFactory)
+    collaborative = factory.SelfAttribute("team.collaborative")
+    organization = factory.SelfAttribute("team.organization")
+    month = factory.LazyFunction(lambda: date(2026, 3, 1))
+    status = "draft"
+
+
+class ReportEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.ReportEvent"
+
+    report = factory.SubFactory(MonthlyReportFactory)
+    organization = factory.SelfAttribute("report.organization")
+    kind = "submitted"
+
+
+class MetricValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.MetricValue"
+
+    report = factory.SubFactory(MonthlyReportFactory)
+    organization = factory.SelfAttribute("report.organization")
+    team = factory.SelfAttribute("report.team")
+    month = factory.SelfAttribute("report.month")
+    measure = factory.SubFactory(
+        MeasureFactory, collaborative=factory.SelfAttribute("..report.collaborative")
+    )
+    numerator = 7
+    denominator = 10
+
+
+class ValueChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.ValueChange"
+
+    value = factory.SubFactory(MetricValueFactory)
+    organization = factory.SelfAttribute("value.organization")
+    new = factory.LazyFunction(lambda: {"numerator": "7", "denominator": "10"})
+
+
+class ReminderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.Reminder"
+
+    report = factory.SubFactory(MonthlyReportFactory)
+    organization = factory.SelfAttribute("report.organization")
+    team = factory.SelfAttribute("report.team")
+    kind = "due"
+    email = factory.Sequence(lambda n: f"lead{n}@clinic.example")
+    due_at = factory.LazyFunction(timezone.now)
+
+
+class DigestDeliveryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "measures.DigestDelivery"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    recipient = factory.SubFactory(UserFactory)
+    week_start = factory.LazyFunction(lambda: date(2026, 3, 2))

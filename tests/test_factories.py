@@ -15,7 +15,18 @@ FACTORIES = [
     and issubclass(value, factory.django.DjangoModelFactory)
     and value is not factory.django.DjangoModelFactory
 ]
-PARENTS = ["collaborative", "team", "session", "window", "application", "assignment", "call"]
+PARENTS = [
+    "collaborative",
+    "team",
+    "session",
+    "window",
+    "application",
+    "assignment",
+    "call",
+    "measure",
+    "report",
+    "value",
+]
 
 
 @pytest.mark.django_db

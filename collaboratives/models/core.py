@@ -105,6 +105,11 @@ class Collaborative(models.Model):
         default=7,
         help_text="Days after the due date when the senior leader and faculty get a copy.",
     )
+    report_lock_after_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Days after the due date when a month's reports lock; empty: never.",
+    )
     # Composition rules, pre-filled from the kind (KIND_DEFAULTS).
     target_team_count = models.PositiveSmallIntegerField(default=12)
     min_team_size = models.PositiveSmallIntegerField(default=5)
