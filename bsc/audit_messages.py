@@ -119,6 +119,15 @@ MESSAGES: dict[str, str] = {
     "bsc.application.declined": "declined the application of “{team_name}” to “{collaborative}”",
     "bsc.application.invited": "invited {email} to apply to “{collaborative}”",
     "bsc.application.invitation_accepted": "joined to apply to “{collaborative}”",
+    "bsc.measure.created": "added the measure “{name}” ({code})",
+    "bsc.measure.changed": "changed the measure “{name}”: {fields}",
+    "bsc.measure.archived": "archived the measure “{name}”",
+    "bsc.measure.restored": "restored the measure “{name}”",
+    "bsc.measure.moved": "moved the measure “{name}” {direction}",
+    "bsc.measure.team_goal_set": "set the goal of {team} for “{name}” to {goal}",
+    "bsc.measure.team_goal_removed": "removed the own goal of {team} for “{name}”",
+    "bsc.values.imported": "imported {created} new and {changed} changed values for {team}",
+    "bsc.values.exported": "exported values ({format})",
 }
 
 

@@ -114,6 +114,12 @@ class CollaborativeAccess:
         """A team's own measures: its leads, and staff."""
         return self.can_submit_report(team)
 
+    def can_manage_measures(self, team: Team | None) -> bool:
+        """The collaborative's measures (``team`` None): staff; a team's own: its leads, staff."""
+        if team is None:
+            return CONFIGURE_COLLABORATIVE in self.perms
+        return self.can_manage_custom_measures(team)
+
     def can_manage_roster(self, team: Team) -> bool:
         """Staff, or the team's own senior leader or day-to-day leader."""
         if MANAGE_TEAMS in self.perms:
