@@ -47,6 +47,7 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Affinity groups", "affinity_groups", VIEW_COLLABORATIVE),
     Area("Applications", "application_review", VIEW_APPLICATIONS),
     Area("Apply", "application_apply", VIEW_COLLABORATIVE),
+    Area("Measures", "measure_list", VIEW_COLLABORATIVE),
 ]
 
 TRAILING: list[Area | tuple[str, str, str | None]] = [
