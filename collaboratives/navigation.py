@@ -22,6 +22,7 @@ from django.urls import NoReverseMatch, reverse
 from bsc import tenancy
 from collaboratives.permissions import (
     CONFIGURE_COLLABORATIVE,
+    REVIEW_REPORTS,
     VIEW_APPLICATIONS,
     VIEW_COLLABORATIVE,
 )
@@ -48,6 +49,7 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Applications", "application_review", VIEW_APPLICATIONS),
     Area("Apply", "application_apply", VIEW_COLLABORATIVE),
     Area("Measures", "measure_list", VIEW_COLLABORATIVE),
+    Area("Completeness", "completeness", REVIEW_REPORTS),
 ]
 
 TRAILING: list[Area | tuple[str, str, str | None]] = [

@@ -1,5 +1,13 @@
-"""API routes: filled in by this area's viewsets."""
+"""API routes of report completeness, under ``organizations/<org>/collaboratives/<collab>/``."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from measures.api.completeness import CompletenessViewSet
+
+router = SimpleRouter()
+router.register("completeness", CompletenessViewSet, basename="completeness")
+
+urlpatterns = [path("", include(router.urls))]
