@@ -53,7 +53,7 @@ def _two_sweeps_at_once() -> list[reminders.SweepResult]:
         try:
             barrier.wait(timeout=TIMEOUT)
             results.append(reminders.reminders_sweep(now=INSTANT))
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+        except BaseException as error:  # reported by the main thread
             errors.append(error)
         finally:
             connection.close()
