@@ -1,5 +1,12 @@
-"""API routes: filled in by this area's viewsets."""
+"""API routes of the reminder log, under ``organizations/<org>/collaboratives/<collab>/``."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from measures.api.reminders import ReminderViewSet
+
+router = SimpleRouter()
+router.register("reminders", ReminderViewSet, basename="reminder")
+
+urlpatterns = router.urls
