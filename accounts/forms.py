@@ -83,6 +83,13 @@ class ProfileForm(forms.Form):
         required=False,
         help_text="Shown to the other members of your organizations.",
     )
+    receive_digests = forms.BooleanField(
+        label="Send me the weekly digest",
+        required=False,
+        help_text="On Mondays, faculty, chairs and staff of a collaborative get a summary of "
+        "the reports that came in and the ones that are late. Reminders about your team's "
+        "own reports are always sent.",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

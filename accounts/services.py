@@ -266,9 +266,14 @@ def user_create_from_invitation(*, invitation: Invitation, full_name: str, passw
 # --- Profiles ---------------------------------------------------------------
 
 
-def user_update_profile(*, user: User, full_name: str) -> User:
+def user_update_profile(*, user: User, full_name: str, receive_digests: bool | None = None) -> User:
+    """``receive_digests`` turns the optional weekly digest on or off; None leaves it as it is."""
     user.full_name = full_name
-    user.save(update_fields=["full_name"])
+    fields = ["full_name"]
+    if receive_digests is not None:
+        user.receive_digests = receive_digests
+        fields.append("receive_digests")
+    user.save(update_fields=fields)
     return user
 
 

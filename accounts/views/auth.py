@@ -64,7 +64,8 @@ class ProfileView(LoginRequiredMixin, FormView):
     success_url = reverse_lazy("profile")
 
     def get_initial(self) -> dict[str, Any]:
-        return {"full_name": self.request.user.full_name}
+        user = self.request.user
+        return {"full_name": user.full_name, "receive_digests": user.receive_digests}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs["memberships"] = selectors.memberships_of_user(self.request.user)
@@ -72,7 +73,9 @@ class ProfileView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: ProfileForm) -> HttpResponseRedirect:
         services.user_update_profile(
-            user=self.request.user, full_name=form.cleaned_data["full_name"].strip()
+            user=self.request.user,
+            full_name=form.cleaned_data["full_name"].strip(),
+            receive_digests=form.cleaned_data["receive_digests"],
         )
         messages.success(self.request, "Your profile is saved.")
         return super().form_valid(form)
