@@ -39,7 +39,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
@@ -376,27 +376,14 @@ def reminders_sweep(*, now: dt.datetime | None = None, queue: bool = True) -> Sw
 
 
 def report_url(report: MonthlyReport) -> str:
-    """The report's own page, absolute, for e-mails."""
-    org = report.organization.slug
-    collab = report.collaborative.slug
-    month = f"{report.month:%Y-%m}"
-    for kwargs in (
-        {"org": org, "collab": collab, "team": report.team_id, "month": month},
-        {
-            "org": org,
-            "collab": collab,
-            "team": report.team_id,
-            "year": report.month.year,
-            "month": report.month.month,
-        },
-    ):
-        try:
-            return absolute_url(reverse("report_edit", kwargs=kwargs))
-        except NoReverseMatch:
-            continue
-    return absolute_url(
-        f"/orgs/{org}/collaboratives/{collab}/teams/{report.team_id}/reports/{month}/"
-    )
+    """The report's own page (where the team enters and submits it), absolute, for e-mails."""
+    kwargs = {
+        "org": report.organization.slug,
+        "collab": report.collaborative.slug,
+        "team": report.team_id,
+        "month": f"{report.month:%Y-%m}",
+    }
+    return absolute_url(reverse("report_edit", kwargs=kwargs))
 
 
 def _claim(model, pk: int) -> bool:
