@@ -144,8 +144,9 @@ def _first_of_month(months_from_now: int) -> dt.date:
 
 
 def _national(organization: Organization, people: DemoPeople, report: Report) -> None:
-    start = _first_of_month(-4)
-    end = start + relativedelta(months=15) - dt.timedelta(days=1)
+    # Started 14 months ago and runs 18, so the demo shows 14 months of reports.
+    start = _first_of_month(-14)
+    end = start + relativedelta(months=18) - dt.timedelta(days=1)
     actor = people.staff
     collaborative = collaborative_create(
         organization=organization,
@@ -190,7 +191,7 @@ def _national(organization: Organization, people: DemoPeople, report: Report) ->
         collaborative=collaborative, user=people.staff, role=LeadershipRole.STAFF, actor=actor
     )
     teams = _teams(collaborative, count=12, roster=FULL_ROSTER, people=people, actor=actor)
-    for number, month in ((1, 0), (2, 5), (3, 10)):
+    for number, month in ((1, 0), (2, 6), (3, 12)):
         day = start + relativedelta(months=month, days=9)
         learning_session_create(
             collaborative=collaborative,
@@ -214,8 +215,8 @@ def _national(organization: Organization, people: DemoPeople, report: Report) ->
 
 
 def _regional(organization: Organization, people: DemoPeople, report: Report) -> None:
-    start = _first_of_month(-2)
-    end = start + relativedelta(months=9) - dt.timedelta(days=1)
+    start = _first_of_month(-8)
+    end = start + relativedelta(months=12) - dt.timedelta(days=1)
     actor = people.staff
     collaborative = collaborative_create(
         organization=organization,
@@ -237,7 +238,7 @@ def _regional(organization: Organization, people: DemoPeople, report: Report) ->
         )
     roster = (FULL_ROSTER[1], FULL_ROSTER[2], FULL_ROSTER[3], FULL_ROSTER[5])
     teams = _teams(collaborative, count=4, roster=roster, people=None, actor=actor)
-    for number, month in ((1, 0), (2, 4), (3, 8)):
+    for number, month in ((1, 0), (2, 5), (3, 10)):
         day = start + relativedelta(months=month, days=14)
         learning_session_create(
             collaborative=collaborative,

@@ -141,6 +141,7 @@ def seed_demo_collaboratives(
     organizations: dict[str, Organization], users: dict[str, User], report: Report
 ) -> None:
     from collaboratives.demo import DemoPeople, seed_collaboratives
+    from measures.demo import seed_measures
 
     organization = organizations["demo"]
     people = DemoPeople(
@@ -155,6 +156,7 @@ def seed_demo_collaboratives(
     )
     with scope(organization=organization):
         seed_collaboratives(organization, people, report)
+        seed_measures(organization, people, report)
 
 
 def sign_in_table(organizations: dict[str, Organization]) -> str:
