@@ -260,3 +260,33 @@ def test_the_team_list_query_count_is_the_same_for_2_and_24_months(
             MonthlyReportFactory(team=world.team, month=MARCH.replace(month=month))
     with django_assert_num_queries(len(short.captured_queries)):
         assert client.get(url).content.decode().count('<tr id="month-') == 24
+
+
+def _filled_report_world(org_a, extra_measures):
+    world = make_world(org_a, extra_measures=extra_measures)
+    values = dict(FULL_VALUES)
+    for index in range(extra_measures):
+        values[f"extra{index}"] = {"value": index}
+    with scope(organization=world.organization):
+        world.team.collaborative = world.collaborative
+        report = services.report_get_or_create(team=world.team, month=MARCH)
+        report = services.report_save(report=report, version=0, values=values, actor=world.lead)
+        services.report_submit(report=report.report, actor=world.lead)
+    return world
+
+
+@pytest.mark.parametrize("extra_measures", [0, 17])
+def test_the_report_page_runs_the_same_queries_for_2_and_20_measures(
+    client, org_a, extra_measures, django_assert_num_queries
+):
+    world = _filled_report_world(org_a, extra_measures)
+    client.force_login(world.faculty)
+    url = report_url(world)
+    client.get(url)
+    # session, user, organization, membership, collaborative, leadership roles, roster roles,
+    # savepoint, the team, the report, the measures, the values with who changed them, their
+    # history, last month's values, the report's events, whether it changed since submission,
+    # the organization once more for the page frame, who submitted it, release savepoint
+    with django_assert_num_queries(19):
+        response = client.get(url)
+    assert response.status_code == 200
