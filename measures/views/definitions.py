@@ -21,7 +21,7 @@ from django.views.generic import TemplateView
 
 from bsc.exceptions import DomainError
 from bsc.views import CollaborativeViewMixin
-from collaboratives.permissions import VIEW_COLLABORATIVE
+from collaboratives.permissions import MANAGE_TEAMS, VIEW_COLLABORATIVE
 from measures.forms.definitions import MeasureForm, MoveForm, TeamGoalForm
 from measures.models import Measure, TeamGoal
 from measures.selectors.definitions import team_goals_of, visible_measures
@@ -89,13 +89,14 @@ class MeasureListView(MeasuresMixin, TemplateView):
         for measure in measures:
             if measure.team_id is not None:
                 by_team.setdefault(measure.team_id, (measure.team, []))[1].append(measure)
-        own_teams = [
-            team
-            for team in Team.objects.filter(
-                collaborative=self.collaborative, pk__in=self.access.team_ids
-            ).exclude(status=TeamStatus.WITHDRAWN)
-            if self.can_manage(team)
-        ]
+        teams = Team.objects.filter(collaborative=self.collaborative).exclude(
+            status__in=[TeamStatus.WITHDRAWN, TeamStatus.APPLICANT]
+        )
+        if not self.access.has(MANAGE_TEAMS):
+            teams = teams.filter(pk__in=self.access.team_ids)
+        editable = [team for team in teams if self.access.can_edit_report(team)]
+        own_teams = [team for team in editable if team.pk in self.access.team_ids]
+        own_teams = [team for team in own_teams if self.can_manage(team)]
         kwargs.update(
             shared=shared,
             custom=[
@@ -105,6 +106,7 @@ class MeasureListView(MeasuresMixin, TemplateView):
             show_archived=show_archived,
             can_manage_shared=self.can_manage(None),
             own_teams=own_teams,
+            import_teams=[] if self.collaborative.is_archived else editable,
         )
         return super().get_context_data(**kwargs)
 
