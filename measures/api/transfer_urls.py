@@ -1,5 +1,16 @@
-"""API routes: filled in by this area's viewsets."""
+"""API routes of the values import and export, under ``.../collaboratives/<collab>/``."""
 
 from __future__ import annotations
 
-urlpatterns: list = []
+from django.urls import path
+
+from measures.api.transfer import ValuesExportView, ValuesImportView
+
+urlpatterns = [
+    path("values/export/", ValuesExportView.as_view(), name="values-export"),
+    path(
+        "teams/<int:team>/values/import/",
+        ValuesImportView.as_view(),
+        name="values-import",
+    ),
+]
