@@ -8,7 +8,7 @@ template download and the export all read through these functions.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from collaboratives.models import Collaborative
 from collaboratives.permissions import CollaborativeAccess
@@ -32,7 +32,9 @@ def visible_measures(
         measures = measures.filter(Q(team__isnull=True) | Q(team_id__in=viewable))
     if not include_archived:
         measures = measures.filter(archived_at__isnull=True)
-    return measures.order_by("team__name", "team_id", "order", "id")
+    return measures.order_by(
+        F("team__name").asc(nulls_first=True), F("team_id").asc(nulls_first=True), "order", "id"
+    )
 
 
 def measures_for_team(team: Team) -> QuerySet[Measure]:
@@ -40,7 +42,7 @@ def measures_for_team(team: Team) -> QuerySet[Measure]:
     return (
         Measure.objects.filter(collaborative_id=team.collaborative_id, archived_at__isnull=True)
         .filter(Q(team__isnull=True) | Q(team=team))
-        .order_by("team_id", "order", "id")
+        .order_by(F("team_id").asc(nulls_first=True), "order", "id")
     )
 
 

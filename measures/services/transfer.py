@@ -598,7 +598,13 @@ def export_rows(
         MetricValue.objects.filter(report__collaborative=collaborative, team_id__in=list(labels))
         .filter(Q(measure__team__isnull=True) | Q(measure__team_id=F("team_id")))
         .select_related("measure", "report")
-        .order_by("team_id", "month", "measure__team_id", "measure__order", "measure_id")
+        .order_by(
+            "team_id",
+            "month",
+            F("measure__team_id").asc(nulls_first=True),
+            "measure__order",
+            "measure_id",
+        )
     )
     if not access.has(VIEW_ALL_TEAMS):
         values = values.filter(
