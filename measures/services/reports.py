@@ -411,10 +411,11 @@ def _event(report: MonthlyReport, kind: str, actor: Any, note: str = "") -> Repo
 
 
 def _transition(
-    report: MonthlyReport, version: int | None, *, status: str, **fields: Any
+    report: MonthlyReport, *, status: str, now: dt.datetime | None = None, **fields: Any
 ) -> MonthlyReport:
+    """Move ``report`` (locked by the caller) to ``status``, bumping its version."""
     updated = MonthlyReport.objects.filter(pk=report.pk, version=report.version).update(
-        version=F("version") + 1, status=status, updated_at=timezone.now(), **fields
+        version=F("version") + 1, status=status, updated_at=now or timezone.now(), **fields
     )
     if not updated:
         raise StaleReportError(MonthlyReport.objects.get(pk=report.pk))
@@ -453,11 +454,12 @@ def report_submit(
         if current.status == ReportStatus.SUBMITTED and not changed_since_submission(current):
             raise ConflictError("This report is already submitted and has not changed since.")
         resubmitted = current.status in (ReportStatus.SUBMITTED, ReportStatus.RETURNED)
+        now = timezone.now()
         current = _transition(
             current,
-            version,
             status=ReportStatus.SUBMITTED,
-            submitted_at=timezone.now(),
+            now=now,
+            submitted_at=now,
             submitted_by=person_of(actor),
         )
         _event(current, ReportEvent.Kind.SUBMITTED, actor)
@@ -466,11 +468,10 @@ def report_submit(
 
 
 def changed_since_submission(report: MonthlyReport) -> bool:
+    """Whether the team saved the report after its last submission (it must resubmit)."""
     if report.submitted_at is None:
         return False
-    return ValueChange.objects.filter(
-        value__report=report, changed_at__gt=report.submitted_at
-    ).exists() or (report.updated_at > report.submitted_at + dt.timedelta(seconds=1))
+    return report.updated_at > report.submitted_at
 
 
 def report_return(
@@ -491,7 +492,6 @@ def report_return(
             raise ConflictError("Only a submitted report can be returned for revision.")
         current = _transition(
             current,
-            version,
             status=ReportStatus.RETURNED,
             feedback=feedback,
             reviewed_at=timezone.now(),
@@ -521,7 +521,6 @@ def report_accept(
             raise ConflictError("Only a submitted report can be accepted.")
         current = _transition(
             current,
-            version,
             status=ReportStatus.ACCEPTED,
             feedback=feedback,
             reviewed_at=timezone.now(),
@@ -542,7 +541,7 @@ def report_reopen(*, report: MonthlyReport, actor: Any, note: str = "") -> Month
         ensure_not_archived(current.collaborative)
         if current.status != ReportStatus.ACCEPTED:
             raise ConflictError("Only an accepted report can be reopened.")
-        current = _transition(current, None, status=ReportStatus.DRAFT)
+        current = _transition(current, status=ReportStatus.DRAFT)
         _event(current, ReportEvent.Kind.REOPENED, actor, (note or "").strip())
         _audit(current, actor, "reopened")
     return current
@@ -560,7 +559,7 @@ def report_unlock(*, report: MonthlyReport, days: Any, actor: Any) -> MonthlyRep
         current = _locked_current(report)
         ensure_not_archived(current.collaborative)
         until = timezone.now() + dt.timedelta(days=days)
-        current = _transition(current, None, status=current.status, unlocked_until=until)
+        current = _transition(current, status=current.status, unlocked_until=until)
         _event(current, ReportEvent.Kind.UNLOCKED, actor, f"Unlocked for {days} days.")
         _audit(current, actor, "unlocked", days=days)
     return current

@@ -285,8 +285,8 @@ def test_the_report_page_runs_the_same_queries_for_2_and_20_measures(
     client.get(url)
     # session, user, organization, membership, collaborative, leadership roles, roster roles,
     # savepoint, the team, the report, the measures, the values with who changed them, their
-    # history, last month's values, the report's events, whether it changed since submission,
-    # the organization once more for the page frame, who submitted it, release savepoint
-    with django_assert_num_queries(19):
+    # history, last month's values, the report's events, the organization once more for the
+    # page frame, who submitted it, release savepoint
+    with django_assert_num_queries(18):
         response = client.get(url)
     assert response.status_code == 200
