@@ -127,7 +127,6 @@ MESSAGES: dict[str, str] = {
     "bsc.measure.team_goal_set": "set the goal of {team} for “{name}” to {goal}",
     "bsc.measure.team_goal_removed": "removed the own goal of {team} for “{name}”",
     "bsc.values.imported": "imported {created} new and {changed} changed values for {team}",
-    "bsc.values.exported": "exported values ({format})",
     "bsc.report.saved": "saved the {month} report of {team}",
     "bsc.report.submitted": "submitted the {month} report of {team}",
     "bsc.report.returned": "returned the {month} report of {team} for revision",

@@ -158,3 +158,11 @@ def test_the_list_costs_the_same_with_2_or_50_measures(
     client, world, django_assert_num_queries, count
 ):
     _list_queries(client, world, django_assert_num_queries, count)
+
+
+def test_staff_restore_an_archived_measure(client, world):
+    client.force_login(world.staff)
+    client.post(url(world, "measure_archive", pk=world.shared.pk))
+    client.post(url(world, "measure_archive", pk=world.shared.pk), {"restore": "1"})
+    with scopes_disabled():
+        assert Measure.objects.get(pk=world.shared.pk).archived_at is None

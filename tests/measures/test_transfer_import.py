@@ -234,3 +234,15 @@ def test_the_template_downloads(client, world):
 def test_a_bad_template_range_is_a_400(client, world):
     client.force_login(world.member)
     assert client.get(page(world, "values_template") + "?from=March").status_code == 400
+
+
+def test_an_archived_collaborative_refuses_the_import(client, world):
+    from django.utils import timezone
+
+    world.collaborative.archived_at = timezone.now()
+    world.collaborative.save()
+    client.force_login(world.member)
+    response = client.post(page(world, "values_import"), {"file": upload(GOOD)})
+    assert response.status_code == 409
+    with scopes_disabled():
+        assert not MetricValue.objects.exists()
