@@ -67,11 +67,10 @@ def _two_sweeps_at_once() -> list[reminders.SweepResult]:
     return results
 
 
+# SQLite's shared in-memory test database locks whole tables, so a second writer
+# fails instead of waiting: true concurrency needs PostgreSQL.
+@pytest.mark.postgres
 def test_two_concurrent_sweeps_send_one_email_per_recipient_and_kind(world):
-    if connection.vendor == "sqlite":
-        # The shared in-memory test database locks whole tables, so the second
-        # writer fails instead of waiting: true concurrency needs PostgreSQL.
-        pytest.skip("two sweeps writing at once need PostgreSQL (DATABASE_URL=postgres://...)")
     queue = f"bsc-test-{uuid.uuid4().hex[:12]}"
     with (
         own_queue(celery_app, queue),
