@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import (
@@ -45,7 +46,7 @@ from collaboratives.permissions import (
     REVIEW_REPORTS,
     VIEW_COLLABORATIVE,
 )
-from measures.models import MonthlyReport, ReportStatus
+from measures.models import Measure, MetricValue, MonthlyReport, ReportStatus
 from measures.selectors import reports as selectors
 from measures.services import reports as services
 from teams.models import Team
@@ -207,6 +208,9 @@ REPORT_FILTERS = [
     OpenApiParameter("month_from", str, description="From this month on, YYYY-MM."),
     OpenApiParameter("month_to", str, description="Up to this month, YYYY-MM."),
     OpenApiParameter("status", str, enum=[value for value, _ in ReportStatus.choices]),
+    OpenApiParameter(
+        "measure", str, description="Only reports with a value of this measure (its code)."
+    ),
 ]
 
 
@@ -258,6 +262,24 @@ class ReportViewSet(
                     errors[name] = ["Give the month as YYYY-MM, e.g. 2026-03."]
                 else:
                     reports = reports.filter(**{lookup: month})
+        if params.get("measure"):
+            code = params["measure"]
+            if not Measure.objects.filter(collaborative=self.collaborative, code=code).exists():
+                errors["measure"] = [f"No measure of this collaborative has the code {code!r}."]
+            else:
+                # Reports with a value of that measure, carrying only that value.
+                reports = (
+                    reports.filter(values__measure__code=code)
+                    .prefetch_related(None)
+                    .prefetch_related(
+                        Prefetch(
+                            "values",
+                            queryset=MetricValue.objects.select_related("measure").filter(
+                                measure__code=code
+                            ),
+                        )
+                    )
+                )
         if params.get("status"):
             if params["status"] not in ReportStatus.values:
                 errors["status"] = [f"Choose one of: {', '.join(ReportStatus.values)}."]

@@ -89,6 +89,20 @@ def test_the_list_filters_by_team(world):
     assert [item["team"] for item in response.json()["results"]] == [other.pk]
 
 
+def test_the_list_filters_by_measure_and_carries_only_its_values(world):
+    _draft(world)
+    response = _as(world.faculty).get(f"{BASE}/reports/?measure=completion")
+    assert response.status_code == 200
+    [item] = response.json()["results"]
+    assert [value["measure"] for value in item["values"]] == ["completion"]
+
+
+def test_an_unknown_measure_filter_is_a_400_on_the_field(world):
+    response = _as(world.faculty).get(f"{BASE}/reports/?measure=nope")
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"measure"}
+
+
 def test_a_bad_filter_is_a_400_on_the_field(world):
     response = _as(world.faculty).get(f"{BASE}/reports/?month_from=March&status=late")
 
