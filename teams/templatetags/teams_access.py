@@ -26,3 +26,8 @@ def can_manage_roster(access: Any, team: Any) -> bool:
 @register.filter
 def can_see_role_contacts(access: Any, role: str) -> bool:
     return access is not None and access.can_see_role_contacts(role)
+
+
+@register.filter
+def can_edit_report(access: Any, team: Any) -> bool:
+    return access is not None and team is not None and access.can_edit_report(team)

@@ -548,3 +548,24 @@ def test_an_invitation_needs_an_email_address_on_the_form(client, dana, riversid
     }
     with scopes_disabled():
         assert not TeamMember.objects.filter(full_name="No Mail").exists()
+
+
+def test_the_team_page_offers_the_value_import_to_its_roster(client, org_a):
+    from tests.factories import (
+        CollaborativeFactory,
+        MembershipFactory,
+        TeamFactory,
+        TeamMemberFactory,
+        UserFactory,
+    )
+
+    collaborative = CollaborativeFactory(organization=org_a)
+    team = TeamFactory(collaborative=collaborative)
+    lead = UserFactory()
+    MembershipFactory(user=lead, organization=org_a)
+    TeamMemberFactory(team=team, user=lead, email=lead.email, roles=["clinician"])
+    client.force_login(lead)
+    page = client.get(
+        f"/orgs/org-a/collaboratives/{collaborative.slug}/teams/{team.pk}/"
+    ).content.decode()
+    assert f"/teams/{team.pk}/values/import/" in page
