@@ -138,6 +138,11 @@ class MonthColumn:
     deadline: dt.datetime
     rates: Rates
 
+    @property
+    def due_date(self) -> dt.date:
+        """The day people are told; the deadline is the local midnight after it."""
+        return (self.deadline - dt.timedelta(days=1)).date()
+
 
 @dataclass(frozen=True)
 class Grid:

@@ -82,3 +82,17 @@ def test_the_chase_list_says_so_when_nobody_is_behind(client, alice, collab):
     client.force_login(alice)
     html = client.get(_url("completeness_chase", collab)).content.decode()
     assert "Nobody to chase" in html
+
+
+def test_each_month_column_shows_the_due_day_people_are_told():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from measures.selectors.completeness import MonthColumn
+
+    column = MonthColumn(
+        month=dt.date(2026, 9, 1),
+        deadline=dt.datetime(2026, 10, 16, tzinfo=ZoneInfo("America/New_York")),
+        rates=None,
+    )
+    assert column.due_date == dt.date(2026, 10, 15)
