@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from measures.models.charts import (
+    ChartSettings,
+    ChartSettingsChange,
+    ChartSnapshot,
+    RuleSet,
+    SpcChart,
+)
 from measures.models.measures import (
     ChartType,
     Direction,
@@ -25,6 +32,9 @@ from measures.models.reports import (
 )
 
 __all__ = [
+    "ChartSettings",
+    "ChartSettingsChange",
+    "ChartSnapshot",
     "ChartType",
     "DeliveryStatus",
     "DigestDelivery",
@@ -38,6 +48,8 @@ __all__ = [
     "ReminderKind",
     "ReportEvent",
     "ReportStatus",
+    "RuleSet",
+    "SpcChart",
     "TeamGoal",
     "ValueChange",
 ]
