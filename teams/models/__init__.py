@@ -10,6 +10,12 @@ from teams.models.applications import (
     ApplicationWindow,
     ReadinessItem,
 )
+from teams.models.assessments import (
+    AssessmentKind,
+    AssessmentScaleLevel,
+    ProgressAssessment,
+)
+from teams.models.spread_plans import SpreadPlan
 from teams.models.teams import Team, TeamMember, TeamMemberRole, TeamStatus
 from teams.roles import TeamRole
 
@@ -19,7 +25,11 @@ __all__ = [
     "ApplicationQuestion",
     "ApplicationStatus",
     "ApplicationWindow",
+    "AssessmentKind",
+    "AssessmentScaleLevel",
+    "ProgressAssessment",
     "ReadinessItem",
+    "SpreadPlan",
     "Team",
     "TeamMember",
     "TeamMemberRole",
