@@ -4,10 +4,12 @@ The national collaborative "tf-cbt" gets four measures (an outcome, two
 process measures and a balancing measure) and the regional "tri-county" one;
 every active team gets a report for every month from the collaborative's
 start through last month, so the national collaborative shows 14 months of
-run charts. Values follow believable trends with noise from
-``random.Random(42)``, so every run draws the same numbers: a third of the
-teams improve steadily, a third stay flat, one shifts to a better level half
-way through, the rest improve slowly. Most reports are accepted, some came in
+run charts. Values follow believable patterns with noise from
+``random.Random(42)``, so every run draws the same numbers and the charts show
+a mix of signals: some teams shift to a better level in the month after the
+second learning session, some improve steadily or slowly, some only vary
+around a flat level (noise), and one team gets worse after that session (a
+concerning shift). Most reports are accepted, some came in
 late, a few are missing, one is returned for revision with feedback, and the
 latest month is still coming in.
 
@@ -162,38 +164,81 @@ REGIONAL_MEASURES = (
 )
 
 
-def _level(spec: DemoMeasure, pattern: str, step: int, steps: int) -> float:
-    """The team's underlying level at ``step`` of ``steps`` months, before noise."""
-    progress = step / max(steps - 1, 1)
-    gain = spec.target - spec.start
-    if pattern == "improving":
-        return spec.start + gain * progress
-    if pattern == "shift":
-        return spec.start + (gain * 0.8 if step >= steps // 2 else 0)
-    if pattern == "slow":
-        return spec.start + gain * 0.4 * progress
-    return spec.start + gain * 0.05  # flat
+# How each team's values move, by its place in the team list (teams sorted by name).
+# Faculty should see every kind of chart a real collaborative produces: teams whose
+# level shifts after a learning session, teams improving steadily or slowly, noisy teams
+# with nothing but common-cause variation, and one team getting worse.
+SHIFT = "shift"
+IMPROVING = "improving"
+SLOW = "slow"
+NOISY = "noisy"
+WORSENING = "worsening"
+PATTERNS = (SHIFT, NOISY, IMPROVING, SLOW, SHIFT, WORSENING, NOISY, IMPROVING, SHIFT, SLOW)
 
 
 def _pattern(index: int) -> str:
-    if index == 4:
-        return "shift"
-    return ("improving", "flat", "slow")[index % 3]
+    return PATTERNS[index % len(PATTERNS)]
 
 
-def _value(rng: random.Random, spec: DemoMeasure, pattern: str, step: int, steps: int):
+def _level(spec: DemoMeasure, pattern: str, step: int, steps: int, shift_step: int) -> float:
+    """The team's underlying level at ``step`` of ``steps`` months, before noise.
+
+    ``shift_step`` is the first month after the learning session a shifting team's
+    change took hold (a worsening team starts slipping then too).
+    """
+    progress = step / max(steps - 1, 1)
+    gain = spec.target - spec.start
+    if pattern == IMPROVING:
+        return spec.start + gain * progress
+    if pattern == SHIFT:
+        return spec.start + (gain * 0.8 if step >= shift_step else gain * 0.05)
+    if pattern == SLOW:
+        return spec.start + gain * 0.4 * progress
+    if pattern == WORSENING:
+        slipped = max(0, step - shift_step + 1) / max(steps - shift_step, 1)
+        return spec.start + gain * 0.1 - gain * 0.6 * slipped
+    return spec.start + gain * 0.05  # noisy: no change, only variation
+
+
+# Noise as a share of the measure's own: a shift stands out from steady data, and
+# noisy teams scatter widely.
+NOISE_SCALE = {SHIFT: 0.5, WORSENING: 0.4, NOISY: 1.6}
+
+
+def _value(
+    rng: random.Random, spec: DemoMeasure, pattern: str, step: int, steps: int, shift_step: int
+):
     """(numerator, denominator, value) for one month of one team."""
+    noise = spec.noise * NOISE_SCALE.get(pattern, 1.0)
+    level = _level(spec, pattern, step, steps, shift_step)
     if spec.shape == MeasureShape.PERCENTAGE:
-        denominator = rng.randint(8, 20)
-        share = _level(spec, pattern, step, steps) + rng.uniform(-spec.noise, spec.noise)
+        denominator = rng.randint(8, 20) if pattern != SHIFT else rng.randint(14, 20)
+        share = level + rng.uniform(-noise, noise)
         numerator = max(0, min(denominator, round(share * denominator)))
         return Decimal(numerator), Decimal(denominator), None
     if spec.shape == MeasureShape.MEDIAN:
-        days = _level(spec, pattern, step, steps) + rng.uniform(-spec.noise, spec.noise)
+        days = level + rng.uniform(-noise, noise)
         return None, None, Decimal(max(3, round(days)))
     # Clinician turnover: mostly none, now and then one, rarely two.
     draw = rng.random()
     return None, None, Decimal(2 if draw > 0.97 else 1 if draw > 0.85 else 0)
+
+
+def _shift_step(collaborative: Collaborative, months: list[dt.date]) -> int:
+    """The month after the second learning session, where shifting teams' changes took hold;
+    half way through when that leaves fewer than four months to show it."""
+    from collaboratives.models import LearningSession
+
+    second = (
+        LearningSession.objects.filter(collaborative=collaborative, number=2)
+        .values_list("end_date", flat=True)
+        .first()
+    )
+    if second is not None:
+        after = deadlines.first_of_month(second + dt.timedelta(days=32))
+        if after in months and len(months) - months.index(after) >= 4:
+            return months.index(after)
+    return len(months) // 2
 
 
 @dataclass
@@ -346,12 +391,13 @@ def _seed_reports(
     event_times: list[dt.datetime] = []
     patterns = {team.pk: (pattern, index) for team, pattern, index in team_patterns}
     steps = len(months)
+    shift_step = _shift_step(collaborative, months)
     for report, plan in zip(reports, plans, strict=True):
         pattern, _index = patterns[report.team_id]
         step = months.index(report.month)
         written = (plan.submitted_at or now) - dt.timedelta(days=1, hours=rng.randint(1, 20))
         for measure, spec in measures:
-            numerator, denominator, value = _value(rng, spec, pattern, step, steps)
+            numerator, denominator, value = _value(rng, spec, pattern, step, steps, shift_step)
             values.append(
                 MetricValue(
                     organization_id=organization_id,
