@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("collaboratives.urls")),
     path("", include("teams.urls")),
     path("", include("measures.urls")),
+    path("", include("pdsa.urls")),
     path("api/v1/", include("bsc.api_urls")),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),

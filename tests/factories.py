@@ -451,3 +451,76 @@ class DigestDeliveryFactory(factory.django.DjangoModelFactory):
     organization = factory.SelfAttribute("collaborative.organization")
     recipient = factory.SubFactory(UserFactory)
     week_start = factory.LazyFunction(lambda: date(2026, 3, 2))
+
+
+# --- PDSA cycles -------------------------------------------------------------------
+
+
+class PDSACycleFactory(factory.django.DjangoModelFactory):
+    """``measures=[...]`` links measures."""
+
+    class Meta:
+        model = "pdsa.PDSACycle"
+        skip_postgeneration_save = True
+
+    team = factory.SubFactory(TeamFactory)
+    collaborative = factory.SelfAttribute("team.collaborative")
+    organization = factory.SelfAttribute("team.organization")
+    title = factory.Sequence(lambda n: f"Test of change {n}")
+    objective = "See whether a checklist at intake helps families finish treatment."
+    scale = "one clinician, one day"
+    status = "planned"
+
+    @factory.post_generation
+    def measures(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.measures.set(extracted)
+
+
+class PDSAAttachmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pdsa.PDSAAttachment"
+
+    cycle = factory.SubFactory(PDSACycleFactory)
+    organization = factory.SelfAttribute("cycle.organization")
+    file = factory.django.FileField(filename="data-sheet.pdf", data=b"%PDF-1.4\n%%EOF\n")
+    file_name = "data-sheet.pdf"
+    content_type = "application/pdf"
+    size = 15
+
+
+# --- Progress assessments and spread plans ------------------------------------------
+
+
+def _score(text: str):
+    from decimal import Decimal
+
+    return Decimal(text)
+
+
+class ProgressAssessmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.ProgressAssessment"
+
+    team = factory.SubFactory(TeamFactory)
+    collaborative = factory.SelfAttribute("team.collaborative")
+    organization = factory.SelfAttribute("team.organization")
+    month = factory.LazyFunction(lambda: date(2026, 3, 1))
+    kind = "faculty"
+    score = factory.LazyFunction(lambda: _score("2.5"))
+    justification = "Cycles on reminder calls; no change in the key measures yet."
+    shared_with_team = True
+
+
+class SpreadPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "teams.SpreadPlan"
+
+    team = factory.SubFactory(TeamFactory)
+    collaborative = factory.SelfAttribute("team.collaborative")
+    organization = factory.SelfAttribute("team.organization")
+    what = "Reminder calls the day before each session."
+    to_whom = "The two other outpatient clinics."
+    expected_improvement = "Completion at 70% in every clinic."
+    target_date = factory.LazyFunction(lambda: date(2026, 12, 1))
+    learning_transfer = "Our clinicians coach one clinician per clinic for a month."
