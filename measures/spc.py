@@ -516,7 +516,7 @@ def analyze(
     count = len(series.values)
 
     breaks = sorted(set(_positions(phase_breaks, "phase break after subgroup", count, count - 1)))
-    excluded = set(_positions(exclude, "excluded subgroup", count, count))
+    excluded = {k - 1 for k in _positions(exclude, "excluded subgroup", count, count)}
     if freeze is not None:
         (freeze,) = _positions([freeze], "freeze after subgroup", count, count)
         if breaks:
