@@ -9,4 +9,5 @@ COLLAB = "orgs/<slug:org>/collaboratives/<slug:collab>/"
 urlpatterns = [
     path(COLLAB, include("teams.urls.teams")),
     path(COLLAB, include("teams.urls.applications")),
+    path(COLLAB, include("teams.urls.assessments")),
 ]
