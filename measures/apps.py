@@ -12,7 +12,10 @@ class MeasuresConfig(AppConfig):
         # live in their own module and register when it is imported.
         # Report due dates join the schedule in every user's calendar feed.
         from collaboratives.calendar_feed import FEED_SOURCES
-        from measures import tasks_reminders  # noqa: F401
+        from measures import (
+            tasks_charts,  # noqa: F401
+            tasks_reminders,  # noqa: F401
+        )
         from measures.calendar import report_due_events
 
         if report_due_events not in FEED_SOURCES:

@@ -21,6 +21,7 @@ from bsc.audit import log_action
 from bsc.exceptions import DomainError
 from collaboratives.models import Collaborative
 from collaboratives.services.core import ensure_not_archived
+from measures.charting import CHART_INPUTS, series_changed
 from measures.models import Measure, TeamGoal
 from measures.models.measures import (
     CONTROL_CHART_FOR_SHAPE,
@@ -186,6 +187,8 @@ def measure_update(*, measure: Measure, actor: Any, **fields: Any) -> Measure:
     for name in changed:
         setattr(measure, name, data[name])
     measure.save(update_fields=changed)
+    if set(changed) & CHART_INPUTS:
+        series_changed(organization_id=measure.organization_id, measure_ids=[measure.pk])
     log_action(
         organization=collaborative.organization,
         actor=actor,
@@ -285,6 +288,9 @@ def team_goal_set(*, measure: Measure, team: Team, goal: Decimal, actor: Any) ->
             return team_goal
         team_goal.goal = goal
         team_goal.save(update_fields=["goal"])
+    series_changed(
+        organization_id=measure.organization_id, measure_ids=[measure.pk], team_ids=[team.pk]
+    )
     log_action(
         organization=measure.organization,
         actor=actor,
@@ -302,6 +308,11 @@ def team_goal_delete(*, team_goal: TeamGoal, actor: Any) -> None:
     ensure_not_archived(measure.collaborative)
     team_name = team_goal.team.name
     team_goal.delete()
+    series_changed(
+        organization_id=measure.organization_id,
+        measure_ids=[measure.pk],
+        team_ids=[team_goal.team_id],
+    )
     log_action(
         organization=measure.organization,
         actor=actor,

@@ -24,6 +24,7 @@ from django.utils import timezone
 from bsc.audit import log_action, person_of
 from bsc.exceptions import ConflictError, DomainError
 from collaboratives.services.core import ensure_not_archived
+from measures.charting import series_changed
 from measures.models import (
     Measure,
     MetricValue,
@@ -339,6 +340,12 @@ def report_save(
                 old=old,
                 new=new,
                 source=source,
+            )
+        if value_writes:
+            series_changed(
+                organization_id=current.organization_id,
+                measure_ids=[measure.pk for measure, *_ in value_writes],
+                team_ids=[current.team_id],
             )
         for name, text in narrative_changes.items():
             setattr(current, name, text)

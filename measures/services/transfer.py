@@ -38,6 +38,7 @@ from collaboratives.models.core import DataSharing
 from collaboratives.permissions import VIEW_ALL_TEAMS, CollaborativeAccess
 from collaboratives.services.core import ensure_not_archived
 from measures import deadlines
+from measures.charting import series_changed
 from measures.models import Measure, MetricValue, MonthlyReport, ValueChange
 from measures.models.reports import ReportStatus
 from measures.selectors.definitions import measures_for_team
@@ -509,6 +510,7 @@ def values_import(
         changed_months.append(f"{month:%Y-%m}")
     result.months = changed_months
     if changed_months:
+        series_changed(organization_id=team.organization_id, team_ids=[team.pk])
         log_action(
             organization=collaborative.organization,
             actor=actor,
