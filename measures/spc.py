@@ -100,14 +100,21 @@ def _copy_ihi(ihi: dict[str, Any]) -> dict[str, Any]:
 
 
 def _finite(value: float) -> bool:
-    return value == value and value not in (math.inf, -math.inf)
+    return value - value == 0  # NaN - NaN and inf - inf are NaN
 
 
 def _out(value: float) -> float | None:
     """A JSON-ready float, None for missing or non-finite numbers."""
-    if value is None or not _finite(value):
-        return None
-    return float(value)
+    return float(value) if value - value == 0 else None
+
+
+def _at_least_0(value: float) -> float:
+    """max(0, value), keeping NaN (Python's max(0.0, nan) would give 0.0)."""
+    return 0.0 if value < 0 else value
+
+
+def _at_most_1(value: float) -> float:
+    return 1.0 if value > 1 else value
 
 
 def _mean(values: Sequence[float]) -> float:
@@ -256,7 +263,11 @@ def _number(value: Any, what: str, position: int) -> float:
         number = float(value)
     except (TypeError, ValueError):
         raise ValueError(f"{what} at position {position} is not a number: {value!r}") from None
-    return number if number == number else NAN
+    if number != number:
+        return NAN  # NaN is a missing value
+    if number in (math.inf, -math.inf):
+        raise ValueError(f"{what} at position {position} is not a finite number")
+    return number
 
 
 def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[Any] | None):
@@ -436,10 +447,10 @@ def _limits(
             factor = _mr_sigma(z, screen)
         for i in present:
             s = 3 * factor * sd(i)
-            lower = max(0.0, centre - s)
+            lower = _at_least_0(centre - s)
             upper = centre + s
             if proportion:
-                upper = min(1.0, upper)
+                upper = _at_most_1(upper)
             limits[i] = (lower, upper)
         return centre, centre, limits
 
@@ -447,7 +458,7 @@ def _limits(
         centre = _mean([values[i] for i in estimation])
         s = 3 * math.sqrt(centre) if centre >= 0 else NAN
         for i in present:
-            limits[i] = (max(0.0, centre - s), centre + s)
+            limits[i] = (_at_least_0(centre - s), centre + s)
         return centre, centre, limits
 
     if chart == "g":
@@ -455,7 +466,7 @@ def _limits(
         centre = _median([values[i] for i in estimation])
         s = 3 * math.sqrt(mean * (mean + 1)) if mean >= 0 else NAN
         for i in present:
-            limits[i] = (max(0.0, mean - s), mean + s)
+            limits[i] = (_at_least_0(mean - s), mean + s)
         return centre, centre, limits
 
     # xbar and s (2.9)

@@ -783,3 +783,21 @@ def test_as_dict_returns_a_copy():
 def test_positions_outside_the_series_are_rejected(position):
     with pytest.raises(ValueError, match="outside"):
         analyze("i", [1, 2, 3], exclude=[position])
+
+
+def test_an_infinite_value_is_rejected_naming_its_position():
+    with pytest.raises(ValueError, match="position 2 is not a finite number"):
+        analyze("i", [1, float("inf"), 3])
+
+
+def test_a_nan_value_is_a_missing_value():
+    assert _points(analyze("i", [1, float("nan"), 3]), "value") == [1.0, None, 3.0]
+
+
+def test_with_every_point_excluded_there_is_no_centre_line_and_no_limits():
+    result = analyze("c", [1, 2, 3], exclude=[1, 2, 3])
+
+    assert _points(result, "cl") == [None] * 3
+    assert _points(result, "lcl") == [None] * 3
+    assert _points(result, "ucl") == [None] * 3
+    assert _phase(result)["n_useful"] == 0
