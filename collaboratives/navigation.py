@@ -50,6 +50,10 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Apply", "application_apply", VIEW_COLLABORATIVE),
     Area("Measures", "measure_list", VIEW_COLLABORATIVE),
     Area("Completeness", "completeness", REVIEW_REPORTS),
+    Area("Feed", "feed", VIEW_COLLABORATIVE),
+    Area("Resources", "resource_list", VIEW_COLLABORATIVE),
+    Area("Progress", "progress_overview", VIEW_COLLABORATIVE),
+    Area("Report", "collaborative_report", REVIEW_REPORTS),
 ]
 
 TRAILING: list[Area | tuple[str, str, str | None]] = [

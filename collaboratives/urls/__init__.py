@@ -18,6 +18,8 @@ urlpatterns = [
     path(COLLAB, include("collaboratives.urls.schedule")),
     path(COLLAB, include("collaboratives.urls.change_package")),
     path(COLLAB, include("collaboratives.urls.prework")),
+    path(COLLAB, include("collaboratives.urls.sharing")),
+    path(COLLAB, include("collaboratives.urls.report")),
     # The private calendar feed, outside /orgs/: calendar programs cannot sign in.
     path("", include(feed_urlpatterns)),
 ]
