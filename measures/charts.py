@@ -770,7 +770,7 @@ def _x(months: list, points: list) -> list:
 def _tick_step(count: int, compact: bool) -> str:
     if compact:
         return "M12" if count > 36 else "M6" if count > 12 else "M3"
-    return "M1" if count <= 15 else "M2" if count <= 30 else "M3" if count <= 48 else "M6"
+    return "M1" if count <= 13 else "M2" if count <= 24 else "M3" if count <= 48 else "M6"
 
 
 def _segments(points: list, xs: list, key: str, *, dashed_after_baseline: bool) -> tuple:
@@ -1299,6 +1299,7 @@ def chart_block(
         "summary_text": text_summary(analysis, ctx),
         "table_rows": table_rows(analysis, ctx),
         "csv_url": csv_url,
+        "compact": ctx.compact,
         "unit": ctx.unit,
         "centre_name": _centre_name(analysis).capitalize(),
         "has_limits": any(
