@@ -150,6 +150,11 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "measures.reminders_sweep",
         "schedule": crontab(minute="*/15"),
     },
+    # The feed's daily digests: hourly, each organization's from its 7 o'clock on, sent once.
+    "collaboratives-feed-digests": {
+        "task": "collaboratives.feed_digests_sweep",
+        "schedule": crontab(minute=5),
+    },
 }
 
 # --- Authentication ---------------------------------------------------------

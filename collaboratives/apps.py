@@ -9,6 +9,7 @@ class CollaborativesConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts import grants
+        from collaboratives import tasks_sharing  # noqa: F401  (Celery finds only <app>.tasks)
         from collaboratives.services.core import (
             GRANT_KIND,
             collaborative_role_describe,

@@ -9,17 +9,27 @@ name disagrees with its content keeps its name's stem under the detected
 extension, so "storyboard.pdf" holding a PNG image is kept as
 "storyboard.png". Anything else is refused with a ``DomainError`` on the
 ``file`` field.
+
+A caller with other needs passes its own ``UploadPolicy`` (``policy=``): the
+resource library's ``RESOURCE_POLICY`` also takes Word, Excel and PowerPoint
+documents (old and new formats, told apart by content too) and plain text. Plain
+text has no magic number, so it is accepted only under a text name (.txt, .csv,
+.md) and only if its first bytes are UTF-8 without control characters; it is
+served as ``text/plain`` and, like every upload, only as an attachment.
 """
 
 from __future__ import annotations
 
+import codecs
 import os
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 import filetype
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
 
@@ -46,6 +56,64 @@ ACCEPT_ATTRIBUTE = (
     ".pdf,.png,.jpg,.jpeg,.gif,.webp,application/pdf,image/png,image/jpeg,image/gif,image/webp"
 )
 MAX_NAME_LENGTH = 255
+TEXT_PLAIN = "text/plain"
+
+
+@dataclass(frozen=True)
+class UploadPolicy:
+    """What a caller accepts: detected MIME type -> (extension, name for people)."""
+
+    types: Mapping[str, tuple[str, str]]
+    description: str
+    advice: str
+    accept: str
+    # Extensions a plain-text file may have (text has no magic number); empty: no text.
+    text_extensions: frozenset[str] = frozenset()
+
+
+DEFAULT_POLICY = UploadPolicy(
+    types=ALLOWED_TYPES,
+    description=ALLOWED_DESCRIPTION,
+    advice="Save it as a PDF or an image and upload that.",
+    accept=ACCEPT_ATTRIBUTE,
+)
+
+# The resource library: documents people share, as well as PDFs and images.
+RESOURCE_TYPES: dict[str, tuple[str, str]] = {
+    **ALLOWED_TYPES,
+    "application/msword": ("doc", "Word document"),
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": (
+        "docx",
+        "Word document",
+    ),
+    "application/vnd.ms-excel": ("xls", "Excel workbook"),
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": (
+        "xlsx",
+        "Excel workbook",
+    ),
+    "application/vnd.ms-powerpoint": ("ppt", "PowerPoint presentation"),
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": (
+        "pptx",
+        "PowerPoint presentation",
+    ),
+    TEXT_PLAIN: ("txt", "text file"),
+}
+RESOURCE_POLICY = UploadPolicy(
+    types=RESOURCE_TYPES,
+    description=(
+        "a PDF, an image (PNG, JPEG, GIF or WebP), a Word, Excel or PowerPoint document, "
+        "or a plain text file"
+    ),
+    advice="Save it as a PDF or an Office document and upload that.",
+    accept=(
+        f"{ACCEPT_ATTRIBUTE},.doc,.docx,.xls,.xlsx,.ppt,.pptx,.txt,.csv,.md,"
+        "application/msword,application/vnd.ms-excel,application/vnd.ms-powerpoint,"
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document,"
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation,text/plain"
+    ),
+    text_extensions=frozenset({"txt", "csv", "md"}),
+)
 
 
 @dataclass(frozen=True)
@@ -57,18 +125,25 @@ class CheckedUpload:
     file_name: str
     renamed: bool
     size: int
+    kind_label: str = ""
 
     @property
     def description(self) -> str:
-        return ALLOWED_TYPES[self.content_type][1]
+        return self.kind_label or ALLOWED_TYPES[self.content_type][1]
 
 
 def max_upload_bytes() -> int:
     return int(getattr(settings, "UPLOAD_MAX_BYTES", 10 * 1024 * 1024))
 
 
-def check_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> CheckedUpload:
-    """Accept a PDF or an image within the size limit, judged by its content.
+def check_upload(
+    upload: IO[bytes],
+    *,
+    name: str,
+    size: int | None = None,
+    policy: UploadPolicy = DEFAULT_POLICY,
+) -> CheckedUpload:
+    """Accept a PDF or an image (or what ``policy`` allows) within the size limit, by content.
 
     ``upload`` is a file-like object (Django's ``UploadedFile``); ``name`` is
     the name the uploader gave it. Raises ``DomainError(field="file")`` with a
@@ -91,15 +166,28 @@ def check_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> Ch
     head = upload.read(8192)
     upload.seek(0)
     kind = filetype.guess(head)
-    if kind is None or kind.mime not in ALLOWED_TYPES:
+    stem, given_extension = _split_name(shown)
+    if (
+        kind is None
+        and given_extension in policy.text_extensions
+        and TEXT_PLAIN in policy.types
+        and _is_plain_text(head)
+    ):
+        return CheckedUpload(
+            content_type=TEXT_PLAIN,
+            extension=given_extension,
+            file_name=shown,
+            renamed=False,
+            size=size,
+            kind_label=policy.types[TEXT_PLAIN][1],
+        )
+    if kind is None or kind.mime not in policy.types or kind.mime == TEXT_PLAIN:
         what = f" It is a {kind.extension.upper()} file." if kind is not None else ""
         raise DomainError(
-            f"“{shown}” is not {ALLOWED_DESCRIPTION}, whatever its name says.{what} "
-            "Save it as a PDF or an image and upload that.",
+            f"“{shown}” is not {policy.description}, whatever its name says.{what} {policy.advice}",
             field="file",
         )
-    extension = ALLOWED_TYPES[kind.mime][0]
-    stem, given_extension = _split_name(shown)
+    extension, label = policy.types[kind.mime]
     matches = given_extension in EQUIVALENT_EXTENSIONS.get(extension, frozenset({extension}))
     file_name = shown if matches else _join_name(stem, extension)
     return CheckedUpload(
@@ -108,7 +196,17 @@ def check_upload(upload: IO[bytes], *, name: str, size: int | None = None) -> Ch
         file_name=file_name,
         renamed=not matches,
         size=size,
+        kind_label=label,
     )
+
+
+def _is_plain_text(head: bytes) -> bool:
+    """UTF-8 (a character cut at the end of ``head`` is fine) without control characters."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return all(ch in "\t\n\r\f" or unicodedata.category(ch) != "Cc" for ch in text)
 
 
 def display_name(name: str) -> str:
@@ -153,19 +251,36 @@ def attachment_response(completion: AssignmentCompletion | None) -> FileResponse
     """
     if completion is None or not completion.file:
         raise Http404("No file was handed in.")
+    return file_attachment(
+        completion.file, file_name=completion.file_name, content_type=completion.content_type
+    )
+
+
+def file_attachment(
+    file: FieldFile,
+    *,
+    file_name: str,
+    content_type: str,
+    types: Mapping[str, tuple[str, str]] = ALLOWED_TYPES,
+) -> FileResponse:
+    """Stream a checked file as a download (same safeguards as ``attachment_response``).
+
+    A content type outside ``types`` is served as ``application/octet-stream``.
+    """
+    if not file:
+        raise Http404("There is no file.")
     try:
-        handle = completion.file.open("rb")
+        handle = file.open("rb")
     except FileNotFoundError:
         raise Http404("The file is missing from storage.") from None
-    content_type = (
-        completion.content_type
-        if completion.content_type in ALLOWED_TYPES
-        else "application/octet-stream"
-    )
+    if content_type not in types:
+        content_type = "application/octet-stream"
+    elif content_type == TEXT_PLAIN:
+        content_type = "text/plain; charset=utf-8"
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=completion.file_name or completion.file.name.rsplit("/", 1)[-1],
+        filename=file_name or file.name.rsplit("/", 1)[-1],
         content_type=content_type,
     )
     response["Cache-Control"] = "private, no-store"

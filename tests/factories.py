@@ -524,3 +524,50 @@ class SpreadPlanFactory(factory.django.DjangoModelFactory):
     expected_improvement = "Completion at 70% in every clinic."
     target_date = factory.LazyFunction(lambda: date(2026, 12, 1))
     learning_transfer = "Our clinicians coach one clinician per clinic for a month."
+
+
+# --- Sharing: feed posts, comments, preferences, resources -----------------------------
+
+
+class PostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Post"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    kind = "win"
+    title = factory.Sequence(lambda n: f"Reminder calls cut no-shows {n}")
+    body = "We called families the day before; **no-shows fell** from 30% to 12%."
+    author = factory.SubFactory(UserFactory)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Comment"
+
+    post = factory.SubFactory(PostFactory)
+    organization = factory.SelfAttribute("post.organization")
+    body = "How did you find the time to call everyone?"
+    author = factory.SubFactory(UserFactory)
+
+
+class FeedPreferenceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.FeedPreference"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    user = factory.SubFactory(UserFactory)
+    frequency = "immediate"
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "collaboratives.Resource"
+
+    collaborative = factory.SubFactory(CollaborativeFactory)
+    organization = factory.SelfAttribute("collaborative.organization")
+    kind = "link"
+    title = factory.Sequence(lambda n: f"IHI Breakthrough Series white paper {n}")
+    url = "https://www.ihi.org/resources/white-papers/breakthrough-series"
+    uploaded_by = factory.SubFactory(UserFactory)
