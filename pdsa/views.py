@@ -31,7 +31,7 @@ from pdsa.forms import (
     StatusForm,
     TrackerFilterForm,
 )
-from pdsa.models import CycleStatus, PDSAAttachment, PDSACycle
+from pdsa.models import CycleStatus, Decision, PDSAAttachment, PDSACycle
 from teams.models import Team, TeamStatus
 
 
@@ -462,6 +462,7 @@ class WorksheetView(CycleMixin, TemplateView):
             self.get_context_data(
                 measures=list(self.cycle.measures.all()),
                 position=services.ramp_position(self.cycle),
+                decisions=Decision.choices,
                 page_label="Worksheet",
             )
         )
