@@ -12,4 +12,5 @@ urlpatterns = [
     path(COLLAB, include("measures.api.completeness_urls")),
     path(COLLAB, include("measures.api.reminders_urls")),
     path(COLLAB, include("measures.api.transfer_urls")),
+    path("organizations/<slug:org>/", include("measures.api.charts_urls")),
 ]
