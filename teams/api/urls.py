@@ -9,4 +9,6 @@ COLLAB = "organizations/<slug:org>/collaboratives/<slug:collab>/"
 urlpatterns = [
     path(COLLAB, include("teams.api.teams_urls")),
     path(COLLAB, include("teams.api.applications_urls")),
+    path(COLLAB, include("teams.api.assessments_urls")),
+    path(COLLAB, include("teams.api.spread_plans_urls")),
 ]
