@@ -56,9 +56,6 @@ ASSURANCE_LABELS = {
     "will_miss": "Will reliably miss the goal",
     "may_meet": "May or may not meet the goal",
 }
-# Sort keys for tables of icons: the signals that need attention first.
-VARIATION_ORDER = {"concerning": 0, "improving": 1, "common_cause": 2, "no_data": 3}
-ASSURANCE_ORDER = {"will_miss": 0, "may_meet": 1, "will_meet": 2, None: 3}
 
 CAUTION_TEXT = "fewer than 10 useful observations"
 MEDIAN_CHARTS = {"run", "g"}
@@ -485,6 +482,15 @@ def _cautions(analysis: dict, ctx: ChartContext) -> list[Explanation]:
 def explain_signals(analysis: dict, ctx: ChartContext) -> list[Explanation]:
     """Every signal of the chart in plain language, then the cautions; or why there is none."""
     points = analysis.get("points") or []
+    if analysis.get("error"):
+        return [
+            Explanation(
+                "error",
+                NEUTRAL,
+                f"The values could not be analysed: {analysis['error']}",
+                [],
+            )
+        ]
     if not any(_has_value(p) for p in points):
         return [
             Explanation(
@@ -1102,6 +1108,21 @@ def build_figure(analysis: dict, ctx: ChartContext) -> dict:
             layout["title"] = {"text": html.escape(ctx.title), "x": 0, "xanchor": "left"}
         layout["legend"] = {"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"}
         layout["margin"]["b"] = 90
+    if not any(_has_value(p) for p in points):
+        annotations.append(
+            {
+                "x": 0.5,
+                "xref": "paper",
+                "y": 0.5,
+                "yref": "paper",
+                "text": "No values yet",
+                "showarrow": False,
+                "font": {"size": 12 if compact else 16, "color": "#6c757d"},
+                "name": "no_data",
+            }
+        )
+        layout["xaxis"]["visible"] = False
+        layout["yaxis"]["visible"] = False
     if any(t.get("yaxis") == "y2" for t in data):
         layout["yaxis2"] = {
             "overlaying": "y",
@@ -1305,32 +1326,5 @@ def chart_block(
         "has_limits": any(
             p.get("ucl") is not None or p.get("lcl") is not None
             for p in analysis.get("points") or []
-        ),
-    }
-
-
-def headline(analysis: dict, ctx: ChartContext) -> dict:
-    """JSON-ready numbers and icons a dashboard shows without opening the analysis."""
-    points = analysis.get("points") or []
-    months = _months(analysis, ctx)
-    last = _last_value_index(points)
-    latest = points[last] if last is not None else {}
-    goal = None if ctx.goal is None else float(ctx.goal)
-    value = latest.get("value")
-    meets = None
-    if goal is not None and value is not None:
-        meets = value <= goal if ctx.direction == "down" else value >= goal
-    return {
-        "variation": variation_icon(analysis, ctx.direction, rule_set=ctx.rule_set),
-        "assurance": assurance_icon(analysis, goal, ctx.direction),
-        "latest_value": value,
-        "latest_month": _iso(months[last]) if last is not None else None,
-        "centre": latest.get("cl"),
-        "goal": goal,
-        "meets_goal": meets,
-        "signals": sum(
-            1
-            for e in explain_signals(analysis, ctx)
-            if e.kind not in ("caution", "common_cause", "no_data")
         ),
     }

@@ -232,3 +232,10 @@ def test_csv_rows_do_not_let_a_reason_run_as_a_spreadsheet_formula():
     assert csv_rows(analysis, ctx)[5][-1] == "Excluded: =HYPERLINK(1)"
     ctx = context(20, phase_labels=["=cmd"])
     assert csv_rows(run_chart(NOISE), ctx)[1][-1] == "Phase: =cmd"
+
+
+def test_an_analysis_the_statistics_refused_explains_why():
+    analysis = {"chart": "p", "points": [], "phases": [], "error": "Month 3: 4 out of 0."}
+    (explanation,) = explain_signals(analysis, context(0))
+    assert explanation.kind == "error"
+    assert explanation.text == "The values could not be analysed: Month 3: 4 out of 0."

@@ -244,3 +244,8 @@ def test_plotly_js_is_served_offline_by_the_static_finder():
     assert found and found.endswith("plotly.min.js")
     with open(found, encoding="utf-8") as handle:
         assert "Plotly" in handle.read(4000)
+
+
+def test_a_series_without_values_says_so_in_the_figure():
+    layout = build_figure(run_chart([None] * 4), context(4))["layout"]
+    assert [a["text"] for a in layout["annotations"]] == ["No values yet"]
