@@ -655,7 +655,10 @@ def _phase_starts(analysis: dict, ctx: ChartContext) -> dict[int, str]:
 
 
 def table_rows(analysis: dict, ctx: ChartContext) -> list[dict]:
-    """One row per month for the data-table alternative, formatted for display."""
+    """One row per month for the data-table alternative, formatted for display.
+
+    Numbers come without the unit: the table's column headings carry it.
+    """
     points = analysis.get("points") or []
     months = _months(analysis, ctx)
     by_point = _signal_text_by_point(analysis, ctx)
@@ -669,10 +672,10 @@ def table_rows(analysis: dict, ctx: ChartContext) -> list[dict]:
                 "month_label": month_label(months[index], short=True)
                 if months[index]
                 else str(point.get("x")),
-                "value": format_value(point.get("value"), ctx.unit),
-                "centre": format_value(point.get("cl"), ctx.unit),
-                "lower": format_value(point.get("lcl"), ctx.unit),
-                "upper": format_value(point.get("ucl"), ctx.unit),
+                "value": format_number(point.get("value")),
+                "centre": format_number(point.get("cl")),
+                "lower": format_number(point.get("lcl")),
+                "upper": format_number(point.get("ucl")),
                 "signal": "; ".join(_signal_label(s) for s in signals),
                 "tone": _row_tone(signals),
                 "note": _note(point, index, months, ctx, starts),

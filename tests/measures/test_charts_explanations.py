@@ -191,8 +191,8 @@ def test_table_rows_give_each_month_its_values_and_signal():
     assert rows[13] == {
         "month": months(20)[13],
         "month_label": "Feb 2026",
-        "value": "40%",
-        "centre": "50%",
+        "value": "40",
+        "centre": "50",
         "lower": "",
         "upper": "",
         "signal": "Shift (IHI): improvement",

@@ -77,3 +77,7 @@ def test_the_scripts_include_loads_plotly_before_the_chart_script():
     charts_at = html.index('src="/static/js/charts.js"')
     assert plotly_at < charts_at
     assert 'href="/static/css/charts.css"' in html
+
+
+def test_the_data_table_gives_the_unit_in_its_heading():
+    assert '<th scope="col" class="text-end">Value (%)</th>' in render()
