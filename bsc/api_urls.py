@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("collaboratives.api.urls")),
     path("", include("teams.api.urls")),
     path("", include("measures.api.urls")),
+    path("", include("pdsa.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
 ]
