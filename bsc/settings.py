@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "accounts.models.Role",
         "CallKindEnum": "collaboratives.models.schedule.CallKind",
         "AssignmentKindEnum": "collaboratives.models.prework.AssignmentKind",
+        "PostKindEnum": "collaboratives.models.sharing.PostKind",
+        "ResourceKindEnum": "collaboratives.models.sharing.ResourceKind",
     },
 }
 

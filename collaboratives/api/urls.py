@@ -11,4 +11,5 @@ urlpatterns = [
     path(COLLAB, include("collaboratives.api.schedule_urls")),
     path(COLLAB, include("collaboratives.api.change_package_urls")),
     path(COLLAB, include("collaboratives.api.prework_urls")),
+    path(COLLAB, include("collaboratives.api.sharing_urls")),
 ]
