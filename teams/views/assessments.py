@@ -32,6 +32,14 @@ from teams.models import AssessmentKind
 from teams.selectors import assessments as selectors
 from teams.services import assessments as services
 
+FIELD_LABELS = {
+    "score": "score",
+    "justification": "justification",
+    "comments": "comments",
+    "suggestions": "suggestions",
+    "shared_with_team": "sharing with the team",
+}
+
 
 def _month_param(request: HttpRequest, collaborative: Any) -> Any:
     text = request.GET.get("month")
@@ -157,6 +165,11 @@ class TeamAssessmentsView(TeamViewMixin, TemplateView):
                 initial=initial_for(current.faculty if current else None, month_text),
                 prefix="faculty",
             )
+        history = selectors.assessment_history(self.team, self.access)
+        for entry in history:
+            entry.changed_labels = [
+                FIELD_LABELS.get(name, name) for name in entry.data.get("fields", [])
+            ]
         kwargs.update(
             rows=rows,
             month=month,
@@ -164,7 +177,8 @@ class TeamAssessmentsView(TeamViewMixin, TemplateView):
             words={level.score: level.label for level in levels},
             can_self=can_self,
             can_score=can_score,
-            history=selectors.assessment_history(self.team, self.access),
+            history=history,
+            has_scores=any(row.faculty or row.self_score for row in rows),
             page_label="Progress",
         )
         return super().get_context_data(**kwargs)

@@ -19,6 +19,14 @@ from teams.forms.spread_plans import SpreadPlanForm
 from teams.models import SpreadPlan, Team, TeamStatus
 from teams.services import spread_plans as services
 
+FIELD_LABELS = {
+    "what": "what will be spread",
+    "to_whom": "to whom",
+    "expected_improvement": "the expected improvement",
+    "target_date": "by when",
+    "learning_transfer": "how learning moves from the pilot",
+}
+
 
 class SpreadPlanView(TeamViewMixin, TemplateView):
     permission = VIEW_COLLABORATIVE
@@ -27,9 +35,14 @@ class SpreadPlanView(TeamViewMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         self.team.collaborative = self.collaborative
         plan = services.spread_plan_for(self.team)
+        history = services.spread_plan_history(plan)
+        for entry in history:
+            entry.changed_labels = [
+                FIELD_LABELS.get(name, name) for name in entry.data.get("fields", [])
+            ]
         kwargs.update(
             plan=plan,
-            history=services.spread_plan_history(plan),
+            history=history,
             can_edit=rules.can_edit_spread_plan(self.access, self.team)
             and not self.collaborative.is_archived,
             page_label="Spread plan",
