@@ -54,8 +54,15 @@ class Result:
     """The analysis of one series; ``as_dict()`` is statistics.md section 9."""
 
     chart: str
-    points: list[dict[str, Any]] = field(default_factory=list)
     phases: list[dict[str, Any]] = field(default_factory=list)
+    #: Per-point columns, the arguments of ``build_points`` (built on demand:
+    #: the point dictionaries are most of the cost of an analysis).
+    columns: tuple = field(default=(), repr=False)
+
+    @property
+    def points(self) -> list[dict[str, Any]]:
+        """The point dictionaries of section 9 (a new list on every call)."""
+        return build_points(*self.columns) if self.columns else []
 
     def as_dict(self) -> dict[str, Any]:
         phases = []
@@ -67,7 +74,7 @@ class Result:
             phases.append(copy)
         return {
             "chart": self.chart,
-            "points": [dict(point) for point in self.points],
+            "points": self.points,
             "phases": phases,
         }
 
@@ -500,6 +507,34 @@ def _limits(
 # The analysis
 
 
+def check_chart(chart: str) -> None:
+    if chart not in CHARTS:
+        raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
+
+
+def check_multiply(multiply: Any) -> float:
+    try:
+        factor = float(multiply)
+    except (TypeError, ValueError):
+        factor = NAN
+    if isinstance(multiply, bool) or not (_finite(factor) and factor > 0):
+        raise ValueError(f"multiply must be a number greater than 0 (got {multiply!r})")
+    return factor
+
+
+def structure(
+    count: int, phase_breaks: Sequence[int], freeze: int | None, exclude: Sequence[int]
+) -> tuple[list[int], int | None, set[int]]:
+    """Validated phase breaks (sorted), freeze and 0-based excluded indices."""
+    breaks = sorted(set(_positions(phase_breaks, "phase break after subgroup", count, count - 1)))
+    excluded = {k - 1 for k in _positions(exclude, "excluded subgroup", count, count)}
+    if freeze is not None:
+        (freeze,) = _positions([freeze], "freeze after subgroup", count, count)
+        if breaks:
+            freeze = None  # qicharts2: a freeze is ignored when phases are given (1.5)
+    return breaks, freeze, excluded
+
+
 def analyze(
     chart: str,
     y: Sequence[Any],
@@ -518,20 +553,11 @@ def analyze(
     chart, inputs of different lengths, a numerator above zero over a zero
     denominator, a non-positive value on a T chart, and similar bad input.
     """
-    if chart not in CHARTS:
-        raise ValueError(f"unknown chart {chart!r}; expected one of {', '.join(CHARTS)}")
-    multiply = _number(multiply, "multiply", 1)
-    if not (_finite(multiply) and multiply > 0):
-        raise ValueError("multiply must be a number greater than 0")
+    check_chart(chart)
+    multiply = check_multiply(multiply)
     series = _prepare(chart, y, n, x)
     count = len(series.values)
-
-    breaks = sorted(set(_positions(phase_breaks, "phase break after subgroup", count, count - 1)))
-    excluded = {k - 1 for k in _positions(exclude, "excluded subgroup", count, count)}
-    if freeze is not None:
-        (freeze,) = _positions([freeze], "freeze after subgroup", count, count)
-        if breaks:
-            freeze = None  # qicharts2: a freeze is ignored when phases are given (1.5)
+    breaks, freeze, excluded = structure(count, phase_breaks, freeze, exclude)
 
     values = series.values
     if chart == "mr":
@@ -606,25 +632,99 @@ def analyze(
             }
         )
 
-    points = [
+    columns = (
+        series.labels,
+        values,
+        series.denominator_out,
+        series.sizes,
+        point_phase,
+        baseline,
+        [i in excluded for i in range(count)],
+        cl_out,
+        lcl_out,
+        ucl_out,
+        sigma_signal,
+        ihi_shift,
+        ihi_trend,
+        multiply,
+    )
+    return Result(chart=chart, phases=phases, columns=columns)
+
+
+def build_points(
+    labels: Sequence[Any],
+    values: Sequence[float],
+    denominators: Sequence[float | None],
+    sizes: Sequence[int],
+    phase: Sequence[int],
+    baseline: Sequence[bool],
+    excluded: Sequence[bool],
+    cl: Sequence[float],
+    lcl: Sequence[float],
+    ucl: Sequence[float],
+    sigma_signal: Sequence[bool],
+    ihi_shift: Sequence[bool],
+    ihi_trend: Sequence[bool],
+    multiply: float,
+) -> list[dict[str, Any]]:
+    """The JSON-ready point dictionaries of section 9 from per-point columns.
+
+    Values, centre line and limits are unscaled floats (NaN = undefined) and
+    are scaled by ``multiply`` here; non-finite numbers become None.
+    """
+
+    def scaled(column: Sequence[float]) -> list[float | None]:
+        return [v * multiply if v - v == 0 else None for v in column]
+
+    return [
         {
-            "x": series.labels[i],
-            "value": _out(values[i] * multiply),
-            "denominator": series.denominator_out[i],
-            "subgroup_size": series.sizes[i],
-            "phase": point_phase[i],
-            "baseline": baseline[i],
-            "excluded": i in excluded,
-            "cl": _out(cl_out[i] * multiply),
-            "lcl": _out(lcl_out[i] * multiply),
-            "ucl": _out(ucl_out[i] * multiply),
-            "sigma_signal": sigma_signal[i],
-            "ihi_shift": ihi_shift[i],
-            "ihi_trend": ihi_trend[i],
+            "x": x,
+            "value": value,
+            "denominator": den,
+            "subgroup_size": size,
+            "phase": ph,
+            "baseline": base,
+            "excluded": excl,
+            "cl": centre,
+            "lcl": lower,
+            "ucl": upper,
+            "sigma_signal": sig,
+            "ihi_shift": shift,
+            "ihi_trend": trend,
         }
-        for i in range(count)
+        for x, value, den, size, ph, base, excl, centre, lower, upper, sig, shift, trend in zip(
+            labels,
+            scaled(values),
+            denominators,
+            sizes,
+            phase,
+            baseline,
+            excluded,
+            scaled(cl),
+            scaled(lcl),
+            scaled(ucl),
+            sigma_signal,
+            ihi_shift,
+            ihi_trend,
+            strict=True,
+        )
     ]
-    return Result(chart=chart, points=points, phases=phases)
+
+
+def analyze_many(
+    chart: str,
+    ys: Sequence[Sequence[Any]],
+    ns: Sequence[Sequence[Any] | None] | None = None,
+    **options: Any,
+) -> list[Result]:
+    """``analyze`` over many series with the same options, vectorised with NumPy.
+
+    Gives exactly ``[analyze(chart, y, n, **options) for y, n in zip(ys, ns)]``
+    (see ``measures.spc_batch``); a ValueError names the series first.
+    """
+    from measures.spc_batch import analyze_many as batch
+
+    return batch(chart, ys, ns, **options)
 
 
 def _moving_ranges(values: list[float], breaks: list[int]) -> list[float]:
