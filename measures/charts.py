@@ -636,6 +636,24 @@ def _note(point: dict, index: int, months: list, ctx: ChartContext, phase_starts
         notes.append(f"Excluded: {reason}" if reason else "Excluded from the analysis")
     if not _has_value(point):
         notes.append("No value")
+    month = months[index]
+    if month is not None:
+        # What the figure shows as bands and annotations, for those who cannot see it.
+        for start, end, name in ctx.sessions:
+            start, end = _as_date(start), _as_date(end) or _as_date(start)
+            if start and (start.year, start.month) <= (month.year, month.month) <= (
+                end.year,
+                end.month,
+            ):
+                notes.append(name)
+        for cycle in ctx.annotations:
+            when = _as_date(cycle.get("date"))
+            if when and (when.year, when.month) == (month.year, month.month):
+                decision = DECISIONS.get(cycle.get("decision") or "", "")
+                notes.append(
+                    f"PDSA cycle: {cycle.get('title') or ''}"
+                    + (f" ({decision.lower()})" if decision else "")
+                )
     return "; ".join(notes)
 
 

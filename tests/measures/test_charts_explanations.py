@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from measures.charts import csv_rows, explain_signals, table_rows, text_summary
 from tests.measures.charts_support import (
     NOISE,
@@ -206,6 +208,24 @@ def test_table_rows_note_an_excluded_month_with_its_reason():
     analysis["points"][4]["excluded"] = True
     ctx = context(20, excluded_reasons={months(20)[4]: "Wrong denominator"})
     assert table_rows(analysis, ctx)[4]["note"] == "Excluded: Wrong denominator"
+
+
+def test_table_rows_name_the_learning_sessions_and_pdsa_cycles_of_each_month():
+    ctx = context(
+        20,
+        sessions=[(dt.date(2025, 6, 10), dt.date(2025, 6, 11), "Learning session 1")],
+        annotations=[
+            {
+                "date": dt.date(2025, 6, 20),
+                "title": "Reminder calls",
+                "decision": "adapt",
+                "url": "",
+            }
+        ],
+    )
+    assert table_rows(run_chart(NOISE), ctx)[5]["note"] == (
+        "Learning session 1; PDSA cycle: Reminder calls (adapted)"
+    )
 
 
 def test_csv_rows_start_with_a_header_and_keep_full_precision():
