@@ -142,6 +142,7 @@ def seed_demo_collaboratives(
 ) -> None:
     from collaboratives.demo import DemoPeople, seed_collaboratives
     from measures.demo import seed_measures
+    from teams.demo_assessments import seed_assessments
 
     organization = organizations["demo"]
     people = DemoPeople(
@@ -157,6 +158,7 @@ def seed_demo_collaboratives(
     with scope(organization=organization):
         seed_collaboratives(organization, people, report)
         seed_measures(organization, people, report)
+        seed_assessments(organization, people, report)
 
 
 def sign_in_table(organizations: dict[str, Organization]) -> str:
