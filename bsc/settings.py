@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipRoleEnum": "accounts.models.Role",
         "CallKindEnum": "collaboratives.models.schedule.CallKind",
         "AssignmentKindEnum": "collaboratives.models.prework.AssignmentKind",
+        "PDSACycleStatusEnum": "pdsa.models.CycleStatus",
         "PostKindEnum": "collaboratives.models.sharing.PostKind",
         "ResourceKindEnum": "collaboratives.models.sharing.ResourceKind",
     },

@@ -142,6 +142,7 @@ def seed_demo_collaboratives(
 ) -> None:
     from collaboratives.demo import DemoPeople, seed_collaboratives
     from measures.demo import seed_measures
+    from pdsa.demo import seed_pdsa
     from teams.demo_assessments import seed_assessments
 
     organization = organizations["demo"]
@@ -159,6 +160,7 @@ def seed_demo_collaboratives(
         seed_collaboratives(organization, people, report)
         seed_measures(organization, people, report)
         seed_assessments(organization, people, report)
+        seed_pdsa(organization, people, report)
 
 
 def sign_in_table(organizations: dict[str, Organization]) -> str:
