@@ -717,8 +717,12 @@ def _sessions(collaborative: Collaborative) -> list[tuple[dt.date, dt.date, str]
 def _annotations_bulk(
     team_ids: list[int], measure_ids: list[int], start: dt.date, end: dt.date
 ) -> dict[tuple[int, int], list[dict[str, Any]]]:
-    """PDSA cycles per (team id, measure id), drawn as annotations."""
-    return {}
+    """PDSA cycles per (team id, measure id), drawn as annotations (one query)."""
+    from pdsa.annotations import cycle_annotations_bulk
+
+    if not team_ids or not measure_ids:
+        return {}
+    return cycle_annotations_bulk(team_ids, measure_ids, start, end)
 
 
 def _series_end(collaborative: Collaborative) -> dt.date:

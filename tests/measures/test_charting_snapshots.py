@@ -344,3 +344,74 @@ def test_the_chart_context_has_phase_labels_and_learning_sessions(world):
     assert ctx.sessions == [(month(2), month(2).replace(day=2), "Learning Session 1: Kick-off")]
     assert ctx.months[0] == month(1)
     assert ctx.goal == 70.0
+
+
+def _cycle(world, title="Reminder texts"):
+    from datetime import date
+
+    from tests.factories import PDSACycleFactory
+
+    with scopes_disabled():
+        return PDSACycleFactory(
+            team=world.team,
+            title=title,
+            status="doing",
+            started_on=date(2026, 3, 10),
+            measures=[world.percentage],
+        )
+
+
+def test_the_teams_pdsa_cycles_are_annotations_of_its_chart(world):
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    _cycle(world)
+
+    with scope(organization=world.organization):
+        snapshot = charting.analysis_for(world.team, world.percentage)
+        ctx = charting.chart_context_for(world.team, world.percentage, snapshot)
+
+    assert [(item["title"], item["date"]) for item in ctx.annotations] == [
+        ("Reminder texts", month(3).replace(day=10))
+    ]
+    assert "Reminder texts" in str(snapshot.figure)
+
+
+def test_another_teams_viewer_gets_the_figure_without_its_pdsa_cycles(world):
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    _cycle(world, title="Secret internal test")
+
+    with scope(organization=world.organization):
+        snapshot = charting.analysis_for(world.team, world.percentage)
+        own = charting.figure_for(world.team, world.percentage, snapshot, access(world, world.lead))
+        other = charting.figure_for(
+            world.team, world.percentage, snapshot, access(world, world.other_member)
+        )
+
+    assert "Secret internal test" in str(own)
+    assert "Secret internal test" not in str(other)
+    assert other["data"]
+
+
+def test_board_figures_are_small_multiples_of_one_measure_without_pdsa_cycles(world):
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    add_values(world.other_team, world.percentage, {month(i): (5, 10) for i in range(1, 5)})
+    _cycle(world, title="Secret internal test")
+    with scope(organization=world.organization):
+        board = charting.snapshots_for_board(world.collaborative, access(world, world.faculty))
+
+        figures = charting.board_figures(board, world.percentage)
+
+    assert set(figures) == {world.team.pk, world.other_team.pk}
+    assert all(figure["data"] for figure in figures.values())
+    assert "Secret internal test" not in str(figures)
+
+
+def test_a_new_pdsa_cycle_changes_the_fingerprint(world):
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    with scope(organization=world.organization):
+        before = charting.analysis_for(world.team, world.percentage).fingerprint
+    _cycle(world)
+
+    with scope(organization=world.organization):
+        after = charting.refresh_snapshot(world.team, world.percentage).fingerprint
+
+    assert after != before
