@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 IMPROVEMENT = "improvement"
@@ -1156,8 +1156,6 @@ def build_figure(analysis: dict, ctx: ChartContext) -> dict:
 
 def figure_for_thumbnail(analysis: dict, ctx: ChartContext) -> dict:
     """The small chart of a dashboard or small multiple: no legend, no toolbar, no labels."""
-    from dataclasses import replace
-
     return build_figure(analysis, replace(ctx, compact=True))
 
 
