@@ -977,6 +977,10 @@ def compute_snapshots(
 def analysis_for(team: Team, measure: Measure) -> ChartSnapshot:
     """The kept snapshot of the series, even a stale one (its refresh is queued); computed
     and saved here only when the series has none yet."""
+    if measure.collaborative_id != team.collaborative_id or (
+        measure.team_id is not None and measure.team_id != team.pk
+    ):
+        raise DomainError("This team does not report this measure.", field="measure", status=404)
     snapshot = ChartSnapshot.objects.filter(team=team, measure=measure).first()
     if snapshot is not None:
         return snapshot
@@ -1298,6 +1302,38 @@ def chart_context_for(
     return _chart_context(
         series, measure, context, compact=compact, with_annotations=with_annotations
     )
+
+
+def chart_contexts_for_team(
+    team: Team,
+    items: list[tuple[Measure, ChartSnapshot]],
+    *,
+    compact: bool = True,
+    with_annotations: bool = False,
+) -> dict[int, Any]:
+    """Measure id -> ``ChartContext`` of each of the team's series (the dashboard), in a
+    fixed number of queries whatever the number of measures."""
+    measure_ids = [measure.pk for measure, _ in items]
+    settings = {
+        item.measure_id: item
+        for item in ChartSettings.objects.filter(team=team, measure_id__in=measure_ids)
+    }
+    collaborative = team.collaborative
+    annotations: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    if with_annotations and items:
+        start = deadlines.first_of_month(collaborative.start_date) - relativedelta(years=1)
+        annotations = _annotations_bulk([team.pk], measure_ids, start, _series_end(collaborative))
+    context = _Context(sessions=_sessions(collaborative), annotations=annotations)
+    return {
+        measure.pk: _chart_context(
+            _series_from_snapshot(team.pk, measure, snapshot, settings.get(measure.pk)),
+            measure,
+            context,
+            compact=compact,
+            with_annotations=with_annotations,
+        )
+        for measure, snapshot in items
+    }
 
 
 def figure_for(

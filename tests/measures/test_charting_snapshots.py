@@ -415,3 +415,27 @@ def test_a_new_pdsa_cycle_changes_the_fingerprint(world):
         after = charting.refresh_snapshot(world.team, world.percentage).fingerprint
 
     assert after != before
+
+
+def test_another_teams_own_measure_has_no_analysis_for_this_team(world):
+    with scope(organization=world.organization), pytest.raises(charting.DomainError):
+        charting.analysis_for(world.other_team, world.custom)
+
+
+def test_the_dashboards_chart_contexts_take_the_same_queries_for_1_and_5_measures(world):
+    from tests.factories import MeasureFactory
+
+    def queries() -> int:
+        with scope(organization=world.organization):
+            items = charting.snapshots_for_team(world.team)
+            with CaptureQueriesContext(connection) as captured:
+                contexts = charting.chart_contexts_for_team(world.team, items)
+        assert set(contexts) == {measure.pk for measure, _ in items}
+        return len(captured)
+
+    few = queries()
+    with scopes_disabled():
+        for index in range(5):
+            MeasureFactory(collaborative=world.collaborative, code=f"extra{index}", order=9)
+
+    assert queries() == few
