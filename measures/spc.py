@@ -634,48 +634,44 @@ def analyze(
 
     columns = (
         series.labels,
-        values,
+        scaled(values, multiply),
         series.denominator_out,
         series.sizes,
         point_phase,
         baseline,
         [i in excluded for i in range(count)],
-        cl_out,
-        lcl_out,
-        ucl_out,
+        scaled(cl_out, multiply),
+        scaled(lcl_out, multiply),
+        scaled(ucl_out, multiply),
         sigma_signal,
         ihi_shift,
         ihi_trend,
-        multiply,
     )
     return Result(chart=chart, phases=phases, columns=columns)
 
 
+def scaled(column: Sequence[float], multiply: float) -> list[float | None]:
+    """Scale unscaled floats for output; NaN and infinities become None."""
+    return [p if p - p == 0 else None for p in [v * multiply for v in column]]
+
+
 def build_points(
     labels: Sequence[Any],
-    values: Sequence[float],
+    values: Sequence[float | None],
     denominators: Sequence[float | None],
     sizes: Sequence[int],
     phase: Sequence[int],
     baseline: Sequence[bool],
     excluded: Sequence[bool],
-    cl: Sequence[float],
-    lcl: Sequence[float],
-    ucl: Sequence[float],
+    cl: Sequence[float | None],
+    lcl: Sequence[float | None],
+    ucl: Sequence[float | None],
     sigma_signal: Sequence[bool],
     ihi_shift: Sequence[bool],
     ihi_trend: Sequence[bool],
-    multiply: float,
 ) -> list[dict[str, Any]]:
-    """The JSON-ready point dictionaries of section 9 from per-point columns.
-
-    Values, centre line and limits are unscaled floats (NaN = undefined) and
-    are scaled by ``multiply`` here; non-finite numbers become None.
-    """
-
-    def scaled(column: Sequence[float]) -> list[float | None]:
-        return [v * multiply if v - v == 0 else None for v in column]
-
+    """The JSON-ready point dictionaries of section 9 from output-ready columns
+    (values, centre line and limits already scaled, None where undefined)."""
     return [
         {
             "x": x,
@@ -694,15 +690,15 @@ def build_points(
         }
         for x, value, den, size, ph, base, excl, centre, lower, upper, sig, shift, trend in zip(
             labels,
-            scaled(values),
+            values,
             denominators,
             sizes,
             phase,
             baseline,
             excluded,
-            scaled(cl),
-            scaled(lcl),
-            scaled(ucl),
+            cl,
+            lcl,
+            ucl,
             sigma_signal,
             ihi_shift,
             ihi_trend,

@@ -159,6 +159,13 @@ def _row_mr_sigmas(matrix: np.ndarray, screen: bool) -> np.ndarray:
         return average / spc.D2
 
 
+def _scaled(array: np.ndarray, multiply: float) -> list[list[float | None]]:
+    """spc.scaled for each row: Python floats times multiply, None if not finite."""
+    with np.errstate(invalid="ignore", over="ignore"):
+        product = array * multiply
+    return np.where(np.isfinite(product), product, None).tolist()
+
+
 def _at_least_0(array: np.ndarray) -> np.ndarray:
     return np.where(array < 0, 0.0, array)
 
@@ -407,7 +414,8 @@ def _results(
     multiply: float,
 ) -> list[spc.Result]:
     rows, length = values.shape
-    values_l, cl_l, lcl_l, ucl_l = values.tolist(), cl.tolist(), lcl.tolist(), ucl.tolist()
+    values_l = values.tolist()  # unscaled, for the IHI rules
+    values_out, cl_l, lcl_l, ucl_l = (_scaled(a, multiply) for a in (values, cl, lcl, ucl))
     signal_l = signal.tolist()
     sizes_l = present.astype(int).tolist()
     phase_lists = []
@@ -477,7 +485,7 @@ def _results(
             )
         columns = (
             labels,
-            values_l[r],
+            values_out[r],
             den_out[r],
             sizes_l[r],
             point_phase,
@@ -489,7 +497,6 @@ def _results(
             signal_l[r],
             ihi_shift,
             ihi_trend,
-            multiply,
         )
         results.append(spc.Result(chart=chart, phases=phases, columns=columns))
     return results
