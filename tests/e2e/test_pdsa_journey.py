@@ -1,0 +1,103 @@
+"""A team member plans a cycle linked to a change idea and a measure, moves it through Do,
+Study and Act to "adapt" and starts the next cycle of the ramp; faculty see it in the
+spread map, and it is an annotation on the team's chart of that measure."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+from playwright.sync_api import expect
+
+from pdsa.annotations import cycle_annotations
+from pdsa.models import PDSACycle
+from tests.factories import DEFAULT_PASSWORD
+from tests.pdsa.support import make_world
+
+pytestmark = pytest.mark.browser
+
+
+def _sign_in(page, email: str) -> None:
+    page.context.clear_cookies()
+    page.goto("/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_cycle_is_planned_run_studied_adapted_and_followed_by_the_next(page, live_server, org_a):
+    world = make_world(org_a)
+    collab = "/orgs/org-a/collaboratives/tfcbt/"
+
+    # The member finds the team's tracker from the PDSA area and plans a cycle.
+    _sign_in(page, world.member.email)
+    page.goto(collab)
+    page.get_by_role("link", name="PDSA", exact=True).first.click()
+    page.get_by_role("link", name="Tracker of Riverside Clinic").click()
+    page.get_by_role("link", name="Plan a new cycle").click()
+    page.get_by_label("Short title").fill("Intake checklist")
+    page.get_by_label("Change idea tested").select_option(label="Use a checklist at intake")
+    page.get_by_label("Children completing treatment").check()
+    page.get_by_label("Objective of this cycle").fill("No intake question is missed")
+    page.get_by_label("What we predict will happen").fill("All 12 questions asked every time")
+    page.get_by_label("Scale of the test").fill("one clinician, one day")
+    page.get_by_role("button", name="Plan the cycle").click()
+    expect(page.locator(".alert-success")).to_contain_text("The cycle is planned")
+    expect(page.locator("#cycle-idea")).to_contain_text("Use a checklist at intake")
+    expect(page.locator("#cycle-measures")).to_contain_text("Children completing treatment")
+
+    # Do: what happened.
+    page.get_by_role("link", name="Record the Do").click()
+    page.get_by_label("Partly").check()
+    page.get_by_label("What happened: observations").fill("Used at 3 of 4 intakes")
+    page.get_by_role("button", name="Save Do").click()
+    expect(page.locator(".alert-success")).to_contain_text("running")
+
+    # Study: against the predictions.
+    page.get_by_role("link", name="Record the Study").click()
+    page.get_by_label("Results compared with the predictions").fill("11 of 12 on average")
+    page.get_by_label("What we learned").fill("The checklist is too long for a busy morning")
+    page.get_by_role("button", name="Save Study").click()
+    expect(page.locator(".alert-success")).to_contain_text("studying")
+
+    # Act: adapt, which finishes the cycle.
+    page.get_by_role("link", name="Decide the Act").click()
+    page.get_by_label("Adapt").check()
+    page.get_by_label("What next").fill("A shorter checklist with three clinicians for a week")
+    page.get_by_role("button", name="Save Act").click()
+    expect(page.locator(".alert-success")).to_contain_text("done")
+    expect(page.locator("#cycle-decision")).to_contain_text("Adapt")
+
+    # The next cycle of the ramp, prefilled from this one.
+    page.get_by_role("button", name="Start the next cycle in this ramp").click()
+    expect(page.get_by_label("Scale of the test")).to_have_value("3 clinicians, one week")
+    expect(page.get_by_label("Short title")).to_have_value("Intake checklist (cycle 2)")
+    page.get_by_role("button", name="Save Plan").click()
+    page.get_by_role("link", name="Ramp").click()
+    steps = page.locator(".pdsa-ramp-step")
+    expect(steps).to_have_count(2)
+    expect(steps.nth(0)).to_contain_text("one clinician, one day")
+    expect(steps.nth(0)).to_contain_text("Adapt")
+    expect(steps.nth(1)).to_contain_text("3 clinicians, one week")
+
+    # Faculty see the team testing the idea in the spread map.
+    _sign_in(page, world.faculty.email)
+    page.goto(collab)
+    page.get_by_role("link", name="Spread map").first.click()
+    cell = page.locator(f'td[data-idea="{world.idea.pk}"][data-team="{world.team.pk}"]')
+    expect(cell).to_contain_text("2 cycles")
+    expect(cell).to_contain_text("Testing")
+    cell.get_by_role("link").click()
+    expect(page.locator(".pdsa-ramp-step")).to_have_count(2)
+
+    # The first cycle is an annotation on the team's chart of the measure.
+    with scopes_disabled():
+        first = PDSACycle.objects.get(title="Intake checklist")
+    with scope(organization=org_a):
+        annotations = cycle_annotations(
+            world.team, world.measure, date(2026, 1, 1), timezone.localdate()
+        )
+    assert [(a["title"], a["decision"]) for a in annotations] == [("Intake checklist", "adapt")]
+    assert annotations[0]["url"].endswith(f"/pdsa/{first.pk}/")
