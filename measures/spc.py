@@ -277,6 +277,21 @@ def _number(value: Any, what: str, position: int) -> float:
     return number
 
 
+def _numbers(raw: Sequence[Any], what: str) -> list[float]:
+    """Floats (NaN = missing) from a column; the common int/float case inline."""
+    out = []
+    append = out.append
+    for position, value in enumerate(raw, start=1):
+        kind = type(value)
+        if kind is float and value - value == 0:
+            append(value)
+        elif kind is int:
+            append(float(value))
+        else:
+            append(_number(value, what, position))
+    return out
+
+
 def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[Any] | None):
     if x is not None and len(x) != len(y):
         raise ValueError(f"x and y have different lengths ({len(x)} and {len(y)})")
@@ -296,12 +311,13 @@ def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[
     denominators = [NAN] * count
     denominator_out: list[float | None] = [None] * count
     sizes = [0] * count
-    what = "numerator" if n is not None else "value"
+    y_numbers = _numbers(y, "numerator" if n is not None else "value")
+    n_numbers = _numbers(n, "denominator") if n is not None else None
     for index in range(count):
         position = index + 1
-        value = _number(y[index], what, position)
-        if n is not None:
-            den = _number(n[index], "denominator", position)
+        value = y_numbers[index]
+        if n_numbers is not None:
+            den = n_numbers[index]
             if den == den:
                 if den < 0:
                     raise ValueError(f"denominator at position {position} is negative ({den:g})")
@@ -598,7 +614,7 @@ def analyze(
             lcl_out[i] = lower
             ucl_out[i] = upper
             value = values[i]
-            if _finite(lower) and _finite(upper) and (value > upper or value < lower):
+            if lower - lower == 0 and upper - upper == 0 and (value > upper or value < lower):
                 sigma_signal[i] = True
                 signals += 1
         tested = [i for i in members if i not in excluded]
