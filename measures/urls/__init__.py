@@ -12,4 +12,5 @@ urlpatterns = [
     path(COLLAB, include("measures.urls.completeness")),
     path(COLLAB, include("measures.urls.reminders")),
     path(COLLAB, include("measures.urls.transfer")),
+    path(COLLAB, include("measures.urls.charts")),
 ]
