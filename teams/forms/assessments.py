@@ -14,7 +14,31 @@ from teams.selectors.assessments import score_choices, score_text
 TEXTAREA = {"rows": 3, "class": "form-control"}
 
 
-class AssessmentForm(forms.Form):
+class InvalidFieldsMixin:
+    """Mark fields with errors for assistive technology: ``aria-invalid`` and a link to the
+    message (``<id>-errors``, as ``_field.html`` renders it)."""
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            if name not in self.fields:  # type: ignore[attr-defined]
+                continue
+            widget = self.fields[name].widget  # type: ignore[attr-defined]
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{self[name].auto_id}-errors"  # type: ignore[index]
+            classes = widget.attrs.get("class", "")
+            if "is-invalid" not in classes:
+                widget.attrs["class"] = f"{classes} is-invalid".strip()
+
+    def add_error(self, field: str | None, error: object) -> None:
+        super().add_error(field, error)  # type: ignore[misc]
+        if field and field in self.fields:  # type: ignore[attr-defined]
+            widget = self.fields[field].widget  # type: ignore[attr-defined]
+            widget.attrs["aria-invalid"] = "true"
+            widget.attrs["aria-describedby"] = f"{self[field].auto_id}-errors"  # type: ignore[index]
+
+
+class AssessmentForm(InvalidFieldsMixin, forms.Form):
     """A faculty score (``kind="faculty"``, with feedback for the team) or a self-score."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, initial=0)
@@ -90,7 +114,7 @@ def initial_for(assessment: Any, month: str) -> dict[str, Any]:
     }
 
 
-class ScaleForm(forms.Form):
+class ScaleForm(InvalidFieldsMixin, forms.Form):
     """One label and one description per level of the scale."""
 
     def __init__(self, *args: Any, levels: list[AssessmentScaleLevel], **kwargs: Any) -> None:

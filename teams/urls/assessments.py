@@ -1,4 +1,6 @@
-"""Pages of progress assessments and spread plans, under ``/orgs/<org>/collaboratives/<collab>/``.
+"""Pages of progress assessments and spread plans.
+
+Under ``/orgs/<org>/collaboratives/<collab>/``.
 """
 
 from __future__ import annotations

@@ -143,8 +143,10 @@ class TeamAssessmentsView(TeamViewMixin, TemplateView):
         self.team.collaborative = self.collaborative
         levels = selectors.scale_levels(self.collaborative)
         rows = selectors.team_months(self.team, self.access)
-        month = _month_param(self.request, self.collaborative) or selectors.default_month(
-            self.collaborative
+        month = (
+            kwargs.pop("posted_month", None)
+            or _month_param(self.request, self.collaborative)
+            or selectors.default_month(self.collaborative)
         )
         current = next((row for row in rows if row.month == month), None)
         editable = not self.collaborative.is_archived
@@ -229,7 +231,11 @@ class TeamAssessmentsView(TeamViewMixin, TemplateView):
             messages.error(request, f"{self.team.name}: nothing was saved. {errors}")
             return HttpResponseRedirect(self._back(True, month_text))
         key = "self_form" if kind == AssessmentKind.SELF else "faculty_form"
-        return self.render_to_response(self.get_context_data(**{key: form}), status=400)
+        posted = selectors.parse_month(month_text)
+        if posted is not None and not selectors.is_assessment_month(self.collaborative, posted):
+            posted = None
+        context = self.get_context_data(**{key: form, "posted_month": posted})
+        return self.render_to_response(context, status=400)
 
     def _back(self, from_sheet: bool, month: str | None) -> str:
         args = {"org": self.organization.slug, "collab": self.collaborative.slug}

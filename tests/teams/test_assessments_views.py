@@ -143,6 +143,17 @@ def test_a_score_off_the_scale_is_refused_on_the_field(client, fay, riverside, c
     ].errors.get("score")
 
 
+def test_the_field_in_error_is_marked_for_screen_readers(client, fay, riverside, collab):
+    client.force_login(fay)
+
+    response = client.post(_team_url(collab, riverside), _faculty_post(**{"faculty-score": ""}))
+
+    content = response.content.decode()
+    assert 'aria-invalid="true"' in content
+    assert 'aria-describedby="id_faculty-score-errors"' in content
+    assert 'id="id_faculty-score-errors"' in content
+
+
 def test_a_month_ahead_of_the_run_is_refused(client, fay, riverside, collab):
     client.force_login(fay)
 
