@@ -12,8 +12,9 @@ charts, the IHI run-chart rules of Perla, Provost & Murray 2011 (5, in
 
 Every calculation is done on unscaled values; ``multiply`` only scales what is
 returned (value, centre line, limits, IHI median), so signals never depend on
-it. ``analyze_many`` runs the same analysis over many series at once, with the
-common case (no phases, freeze or exclusions) vectorised with NumPy.
+it. ``analyze_many`` gives the same results for many series at once (same
+options for all), with the per-point work vectorised with NumPy
+(``measures.spc_batch``).
 """
 
 from __future__ import annotations
@@ -412,8 +413,8 @@ def _limits(
     members: list[int],
     estimation: list[int],
     screen: bool,
-) -> tuple[float, float, dict[int, tuple[float, float]]]:
-    """Centre line, runs reference line and per-point (lcl, ucl) for one phase.
+) -> tuple[float, dict[int, tuple[float, float]]]:
+    """Centre line (also the runs reference line) and per-point (lcl, ucl) of a phase.
 
     ``members`` are the subgroup indices of the phase in time order and
     ``estimation`` the estimation set B (1.7). Limits are only given for
@@ -425,7 +426,7 @@ def _limits(
 
     if chart == "run":
         centre = _median([values[i] for i in estimation])
-        return centre, centre, limits
+        return centre, limits
 
     if chart in ("i", "t"):
         if chart == "t":
@@ -442,13 +443,13 @@ def _limits(
             centre = centre_t
         for i in present:
             limits[i] = (lower, upper)
-        return centre, centre, limits
+        return centre, limits
 
     if chart == "mr":
         centre = _mean([values[i] for i in estimation])
         for i in present:
             limits[i] = (0.0, MR_SCREEN * centre)
-        return centre, centre, limits
+        return centre, limits
 
     if chart in RATIO_CHARTS:
         num = [series.numerators[i] for i in estimation if values[i] == values[i]]
@@ -475,14 +476,14 @@ def _limits(
             if proportion:
                 upper = _at_most_1(upper)
             limits[i] = (lower, upper)
-        return centre, centre, limits
+        return centre, limits
 
     if chart == "c":
         centre = _mean([values[i] for i in estimation])
         s = 3 * math.sqrt(centre) if centre >= 0 else NAN
         for i in present:
             limits[i] = (_at_least_0(centre - s), centre + s)
-        return centre, centre, limits
+        return centre, limits
 
     if chart == "g":
         mean = _mean([values[i] for i in estimation])
@@ -490,7 +491,7 @@ def _limits(
         s = 3 * math.sqrt(mean * (mean + 1)) if mean >= 0 else NAN
         for i in present:
             limits[i] = (_at_least_0(mean - s), mean + s)
-        return centre, centre, limits
+        return centre, limits
 
     # xbar and s (2.9)
     sizes, sds = series.sizes, series.sds
@@ -510,13 +511,13 @@ def _limits(
             if sizes[i] > 1:
                 spread = subgroup_constants(sizes[i])[1] * sbar
                 limits[i] = (centre - spread, centre + spread)
-        return centre, centre, limits
+        return centre, limits
     centre = sbar
     for i in present:
         if sizes[i] > 1:
             _, _, b3, b4 = subgroup_constants(sizes[i])
             limits[i] = (b3 * sbar, b4 * sbar)
-    return centre, centre, limits
+    return centre, limits
 
 
 # ---------------------------------------------------------------------------
@@ -601,9 +602,7 @@ def analyze(
         for i in members:
             point_phase[i] = number
         estimation = [i for i in members if baseline[i] and i not in excluded]
-        centre, runs_centre, limits = _limits(
-            chart, series, members, estimation, screen_moving_ranges
-        )
+        centre, limits = _limits(chart, series, members, estimation, screen_moving_ranges)
         signals = 0
         for i in members:
             cl_out[i] = centre
@@ -620,13 +619,13 @@ def analyze(
         tested = [i for i in members if i not in excluded]
         # No runs analysis on an MR chart: its points are not independent (2.3).
         no_runs = chart == "mr"
-        runs = dict(NO_RUNS) if no_runs else anhoej([values[i] for i in tested], runs_centre)
+        runs = dict(NO_RUNS) if no_runs else anhoej([values[i] for i in tested], centre)
         ihi = None
         if chart == "run":
             ihi = ihi_analysis(
                 [values[i] for i in tested],
                 [series.labels[i] for i in tested],
-                runs_centre,
+                centre,
                 baseline=[baseline[i] for i in tested] if freeze is not None else None,
             )
             flagged_shift = {label_index for s in ihi.pop("_shift_index") for label_index in s}
@@ -635,7 +634,7 @@ def analyze(
                 ihi_shift[tested[k]] = True
             for k in flagged_trend:
                 ihi_trend[tested[k]] = True
-            ihi["median"] = _out(runs_centre * multiply)
+            ihi["median"] = _out(centre * multiply)
         useful = runs["n_useful"]
         phases.append(
             {
