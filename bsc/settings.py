@@ -321,6 +321,7 @@ SPECTACULAR_SETTINGS = {
         "PDSACycleStatusEnum": "pdsa.models.CycleStatus",
         "PostKindEnum": "collaboratives.models.sharing.PostKind",
         "ResourceKindEnum": "collaboratives.models.sharing.ResourceKind",
+        "AssessmentKindEnum": "teams.models.assessments.AssessmentKind",
     },
 }
 
