@@ -19,6 +19,7 @@ from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 
 from accounts.models import Organization, User
+from collaboratives.demo_sharing import seed_sharing
 from collaboratives.models import Collaborative, Kind, LeadershipRole, Status
 from collaboratives.services.change_package import change_idea_create, driver_create
 from collaboratives.services.core import collaborative_create, leadership_assign
@@ -211,6 +212,7 @@ def _national(organization: Organization, people: DemoPeople, report: Report) ->
     _change_package(collaborative, actor)
     _prework(collaborative, actor)
     _applications(collaborative, actor)
+    seed_sharing(collaborative, people, report)
     report(f"Created collaborative {collaborative.name} with {len(teams)} teams")
 
 
