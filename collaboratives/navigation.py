@@ -50,6 +50,7 @@ AREAS: list[Area | tuple[str, str, str | None]] = [
     Area("Apply", "application_apply", VIEW_COLLABORATIVE),
     Area("Measures", "measure_list", VIEW_COLLABORATIVE),
     Area("Completeness", "completeness", REVIEW_REPORTS),
+    Area("Run charts", "chart_board", REVIEW_REPORTS),
     Area("PDSA", "pdsa_home", VIEW_COLLABORATIVE),
     Area("Spread map", "pdsa_spread_map", REVIEW_REPORTS),
     Area("Feed", "feed", VIEW_COLLABORATIVE),
