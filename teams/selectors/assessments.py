@@ -212,6 +212,8 @@ def scoring_sheet(collaborative: Collaborative, month: dt.date) -> list[SheetRow
 class Cell:
     faculty: Decimal | None = None
     self_score: Decimal | None = None
+    # A faculty score not shared with the team yet (only faculty and staff see these).
+    faculty_draft: bool = False
 
 
 @dataclass
@@ -316,6 +318,7 @@ def progress_overview(
         cell = by_team[team_id].setdefault(when, Cell())
         if kind == AssessmentKind.FACULTY:
             cell.faculty = score
+            cell.faculty_draft = not shared
         else:
             cell.self_score = score
     extra = sorted({when for cells in by_team.values() for when in cells} - set(months))

@@ -130,3 +130,15 @@ def test_the_page_hides_a_team_the_rule_hides(client, erin, collab, lakeside, sc
 
     assert "Lakeside" not in content
     assert "Riverside" in content
+
+
+def test_faculty_see_a_draft_marked_on_the_page(client, fay, collab, riverside, scored):
+    ProgressAssessmentFactory(
+        team=riverside, month=date(2026, 5, 1), score=Decimal("4.5"), shared_with_team=False
+    )
+    client.force_login(fay)
+
+    content = client.get("/orgs/org-a/collaboratives/tf-cbt/progress/").content.decode()
+
+    assert "F 4.5" in content
+    assert "(draft)" in content
