@@ -1,0 +1,189 @@
+"""The chart pages read snapshots: the same number of queries for 2 teams or 50, and no
+analysis recomputed while every snapshot is current."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_scopes import scope, scopes_disabled
+
+from measures import charting, spc
+from measures.models import MetricValue, MonthlyReport
+from teams.models import Team
+from tests.factories import TeamFactory
+from tests.measures.charting_support import make_world, month
+
+pytestmark = pytest.mark.django_db
+
+BASE = "/orgs/org-a/collaboratives/tfcbt"
+MONTHS = 12
+
+
+def _add_teams(world, count: int) -> None:
+    """``count`` teams, each with a year of values of every collaborative measure."""
+    with scopes_disabled():
+        start = Team.objects.filter(collaborative=world.collaborative).count()
+        teams = [
+            TeamFactory(collaborative=world.collaborative, name=f"Team {start + i:03d}")
+            for i in range(count)
+        ]
+        reports = MonthlyReport.objects.bulk_create(
+            MonthlyReport(
+                organization=world.organization,
+                collaborative=world.collaborative,
+                team=team,
+                month=month(number),
+                status="accepted",
+            )
+            for team in teams
+            for number in range(1, MONTHS + 1)
+        )
+        values = []
+        for index, report in enumerate(reports):
+            level = 10 + index % 7
+            for measure in (world.percentage, world.rate, world.count, world.mean):
+                ratio = measure.is_ratio
+                values.append(
+                    MetricValue(
+                        organization=world.organization,
+                        report=report,
+                        team=report.team,
+                        measure=measure,
+                        month=report.month,
+                        numerator=Decimal(level) if ratio else None,
+                        denominator=Decimal(20) if ratio else None,
+                        value=None if ratio else Decimal(level),
+                    )
+                )
+        MetricValue.objects.bulk_create(values)
+
+
+def _refresh(world) -> None:
+    """Every snapshot computed and current, as the Celery task leaves them."""
+    with scope(organization=world.organization):
+        charting.refresh(
+            measure_ids=[
+                m.pk for m in (world.percentage, world.rate, world.count, world.mean, world.custom)
+            ]
+        )
+
+
+def _count(client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.fixture
+def world(org_a):
+    return make_world(org_a)
+
+
+@pytest.fixture
+def counted_analyses(monkeypatch):
+    """Counts every analysis run (one by one or in a batch)."""
+    calls = []
+    original = spc.analyze
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(spc, "analyze", counting)
+    if hasattr(spc, "analyze_many"):
+        original_many = spc.analyze_many
+
+        def counting_many(*args, **kwargs):
+            calls.append(1)
+            return original_many(*args, **kwargs)
+
+        monkeypatch.setattr(spc, "analyze_many", counting_many)
+    try:
+        from measures import spc_batch
+    except ImportError:
+        spc_batch = None
+    if spc_batch is not None and hasattr(spc_batch, "analyze_many"):
+        original_batch = spc_batch.analyze_many
+
+        def counting_batch(*args, **kwargs):
+            calls.append(1)
+            return original_batch(*args, **kwargs)
+
+        monkeypatch.setattr(spc_batch, "analyze_many", counting_batch)
+    return calls
+
+
+def _pages(world) -> dict[str, str]:
+    return {
+        "dashboard": f"{BASE}/teams/{world.team.pk}/charts/",
+        "board": f"{BASE}/charts/",
+        "board by signal": f"{BASE}/charts/?sort=signal",
+        "measure board": f"{BASE}/charts/measures/{world.mean.pk}/",
+    }
+
+
+@pytest.mark.parametrize("page", ["dashboard", "board", "board by signal", "measure board"])
+def test_a_chart_page_costs_the_same_for_2_and_50_teams(client, world, page):
+    client.force_login(world.faculty)
+    url = _pages(world)[page]
+    _add_teams(world, 1)  # with Riverside and Hillside: 3 teams, 2 of them with values
+    _refresh(world)
+    few = _count(client, url)
+    _add_teams(world, 47)
+    _refresh(world)
+
+    assert _count(client, url) == few
+
+
+def test_the_review_board_runs_a_fixed_number_of_queries(client, world, django_assert_num_queries):
+    _add_teams(world, 2)
+    _refresh(world)
+    client.force_login(world.faculty)
+    # session, user, organization, membership, collaborative, collaborative roles and
+    # team roles (the access), savepoint; the teams (their labels), the measures, the
+    # snapshots; the organization switcher of the layout; release savepoint.
+    with django_assert_num_queries(13):
+        client.get(_pages(world)["board"])
+
+
+@pytest.mark.parametrize("page", ["dashboard", "board", "board by signal", "measure board"])
+def test_a_chart_page_recomputes_nothing_while_the_snapshots_are_current(
+    client, world, page, counted_analyses
+):
+    _add_teams(world, 5)
+    _refresh(world)
+    counted_analyses.clear()
+    client.force_login(world.faculty)
+
+    assert client.get(_pages(world)[page]).status_code == 200
+    assert counted_analyses == []
+
+
+def test_a_chart_page_recomputes_nothing_while_the_snapshot_is_current(
+    client, world, counted_analyses
+):
+    _add_teams(world, 2)
+    _refresh(world)
+    counted_analyses.clear()
+    client.force_login(world.faculty)
+    url = f"{BASE}/teams/{world.team.pk}/measures/{world.mean.pk}/chart/"
+
+    assert client.get(url).status_code == 200
+    assert counted_analyses == []
+
+
+def test_a_missing_snapshot_is_computed_once_and_then_read(client, world, counted_analyses):
+    _add_teams(world, 2)
+    client.force_login(world.faculty)
+    url = _pages(world)["board"]
+    client.get(url)
+    computed = len(counted_analyses)
+    counted_analyses.clear()
+    client.get(url)
+
+    assert computed > 0
+    assert counted_analyses == []
