@@ -319,12 +319,11 @@ def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[
         value = y_numbers[index]
         if n_numbers is not None:
             den = n_numbers[index]
-            if den == den:
-                if den < 0:
-                    raise ValueError(f"denominator at position {position} is negative ({den:g})")
-                denominator_out[index] = den
+            if den < 0:
+                raise ValueError(f"denominator at position {position} is negative ({den:g})")
             if value != value or den != den:
-                continue
+                continue  # either missing: both are missing (statistics.md 1.2)
+            denominator_out[index] = den
             if value < 0:
                 raise ValueError(f"numerator at position {position} is negative ({value:g})")
             if den == 0:
@@ -353,7 +352,52 @@ def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[
                 raise ValueError(f"value at position {position} is negative ({value:g})")
             values[index] = value
         sizes[index] = 1
-    return _Series(labels, values, numerators, denominators, denominator_out, sizes, [])
+    series = _Series(labels, values, numerators, denominators, denominator_out, sizes, [])
+    if x is not None and has_repeated_labels(labels):
+        series = _combine(chart, series, with_denominators=n is not None)
+    return series
+
+
+def has_repeated_labels(labels: Sequence[Any]) -> bool:
+    return any(a == b for a, b in pairwise(labels))
+
+
+def _combine(chart: str, series: _Series, *, with_denominators: bool) -> _Series:
+    """Combine consecutive subgroups with equal labels into one (statistics.md 1.1).
+
+    With denominators: sum of numerators / sum of denominators; c chart: the
+    sum of the counts; otherwise the mean of the values. Missing rows add
+    nothing; subgroup_size is the number of rows with a value.
+    """
+    groups: list[list[int]] = []
+    for index, label in enumerate(series.labels):
+        if groups and series.labels[groups[-1][0]] == label:
+            groups[-1].append(index)
+        else:
+            groups.append([index])
+    old = series
+    combined = _Series([], [], [], [], [], [], [])
+    for group in groups:
+        present = [i for i in group if old.values[i] == old.values[i]]
+        combined.labels.append(old.labels[group[0]])
+        combined.sizes.append(len(present))
+        numerator = denominator = value = NAN
+        den_out = None
+        if with_denominators:
+            given = [old.denominator_out[i] for i in group if old.denominator_out[i] is not None]
+            den_out = math.fsum(given) if given else None
+            if present:
+                numerator = math.fsum(old.numerators[i] for i in present)
+                denominator = math.fsum(old.denominators[i] for i in present)
+                value = numerator / denominator
+        elif present:
+            total = math.fsum(old.values[i] for i in present)
+            value = total if chart == "c" else total / len(present)
+        combined.values.append(value)
+        combined.numerators.append(numerator)
+        combined.denominators.append(denominator)
+        combined.denominator_out.append(den_out)
+    return combined
 
 
 def _prepare_subgroups(chart: str, y: Sequence[Any], x: Sequence[Any] | None) -> _Series:

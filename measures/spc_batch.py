@@ -184,6 +184,8 @@ def _analyse_group(
     x = options["x"]
     if x is not None and len(x) != length:
         raise ValueError("x has a different length")
+    if x is not None and spc.has_repeated_labels(x):
+        raise _Unvectorisable  # rows to combine (statistics.md 1.1): analyze() does it
     breaks, freeze, excluded = spc.structure(
         length, options["phase_breaks"], options["freeze"], options["exclude"]
     )
@@ -280,7 +282,7 @@ def _values(
     values = np.where(usable, y / np.where(usable, n, 1.0), np.nan)
     numerators = np.where(usable, y, np.nan)
     denominators = np.where(usable, n, np.nan)
-    den_out = [[d if d == d else None for d in row] for row in n.tolist()]
+    den_out = np.where(both, n, None).tolist()  # either missing: both missing (1.2)
     return values, numerators, denominators, den_out
 
 

@@ -115,3 +115,13 @@ def test_analyze_many_uses_the_vector_path_for_plain_numbers(chart, monkeypatch)
 
     monkeypatch.setattr(spc_module, "analyze", no_scalar)
     assert len(analyze_many(chart, ys, ns, phase_breaks=[12])) == 5
+
+
+def test_analyze_many_combines_rows_with_the_same_label_as_analyze_does():
+    ys, ns = [[1, 9, 5, 2], [3, 3, 0, 1]], [[10, 30, 20, 5], [4, 4, 5, 5]]
+    x = [1, 1, 2, 3]
+
+    many = [r.as_dict() for r in analyze_many("p", ys, ns, x=x)]
+
+    assert many == [analyze("p", y, n, x=x).as_dict() for y, n in zip(ys, ns, strict=True)]
+    assert len(many[0]["points"]) == 3

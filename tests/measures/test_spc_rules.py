@@ -801,3 +801,43 @@ def test_with_every_point_excluded_there_is_no_centre_line_and_no_limits():
     assert _points(result, "lcl") == [None] * 3
     assert _points(result, "ucl") == [None] * 3
     assert _phase(result)["n_useful"] == 0
+
+
+# ---------------------------------------------------------------------------
+# Several rows for one month (1.1)
+
+
+def test_a_missing_numerator_or_denominator_makes_both_missing_but_0_over_0_keeps_its_0():
+    result = analyze("p", [None, 3, 0, 2], [10, None, 0, 10])
+
+    assert _points(result, "denominator") == [None, None, 0.0, 10.0]
+    assert _points(result, "value") == [None, None, None, 0.2]
+
+
+def test_consecutive_rows_with_the_same_label_are_averaged_on_an_i_chart():
+    result = analyze("i", [2, 4, None, 7, 1], x=["jan", "jan", "feb", "feb", "mar"])
+
+    assert _points(result, "x") == ["jan", "feb", "mar"]
+    assert _points(result, "value") == [3.0, 7.0, 1.0]
+    assert _points(result, "subgroup_size") == [2, 1, 1]
+
+
+def test_consecutive_rows_with_the_same_label_are_summed_on_a_c_chart():
+    result = analyze("c", [2, 4, 7, 1], x=["jan", "jan", "feb", "mar"])
+
+    assert _points(result, "value") == [6.0, 7.0, 1.0]
+
+
+def test_consecutive_ratio_rows_with_the_same_label_pool_numerators_and_denominators():
+    # jan: (1 + 9) / (10 + 30) = 0.25, not the mean of 0.1 and 0.3
+    result = analyze("p", [1, 9, 5, None], [10, 30, 20, 5], x=[1, 1, 2, 2])
+
+    assert _points(result, "value") == [0.25, 0.25]
+    assert _points(result, "denominator") == [40.0, 20.0]
+    assert _points(result, "subgroup_size") == [2, 1]
+
+
+def test_rows_with_the_same_label_are_only_combined_when_consecutive():
+    result = analyze("run", [1, 2, 3], x=["a", "b", "a"])
+
+    assert _points(result, "x") == ["a", "b", "a"]
