@@ -299,10 +299,13 @@ def _prepare(chart: str, y: Sequence[Any], n: Sequence[Any] | None, x: Sequence[
     if n is not None and len(n) != len(y):
         raise ValueError(f"y and n have different lengths ({len(y)} and {len(n)})")
     if chart in RATIO_CHARTS and n is None:
-        raise ValueError(f"a {chart} chart needs denominators (n)")
+        raise ValueError(f"denominators (n) are needed for a {chart} chart")
     if chart in SUBGROUP_CHARTS:
         if n is not None:
-            raise ValueError(f"a {chart} chart takes individual observations, not denominators")
+            raise ValueError(
+                f"denominators (n) are not used by the {chart} chart: "
+                "give its individual observations as y"
+            )
         return _prepare_subgroups(chart, y, x)
 
     labels = list(x) if x is not None else list(range(1, len(y) + 1))

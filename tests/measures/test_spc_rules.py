@@ -841,3 +841,8 @@ def test_rows_with_the_same_label_are_only_combined_when_consecutive():
     result = analyze("run", [1, 2, 3], x=["a", "b", "a"])
 
     assert _points(result, "x") == ["a", "b", "a"]
+
+
+def test_a_ratio_chart_without_denominators_is_rejected():
+    with pytest.raises(ValueError, match=r"^denominators \(n\) are needed for a p chart"):
+        analyze("p", [1, 2, 3])
