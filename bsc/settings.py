@@ -155,6 +155,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "collaboratives.feed_digests_sweep",
         "schedule": crontab(minute=5),
     },
+    # Chart snapshots: recompute any series whose inputs changed outside the save hooks.
+    "measures-charts-sweep": {"task": "measures.charts_sweep", "schedule": crontab(minute=35)},
 }
 
 # --- Authentication ---------------------------------------------------------

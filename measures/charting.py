@@ -1432,10 +1432,16 @@ def series_changed(
 
 
 def refresh(
-    *, measure_ids: list[int] | None = None, team_ids: list[int] | None = None
+    *,
+    measure_ids: list[int] | None = None,
+    team_ids: list[int] | None = None,
+    verify: bool = False,
 ) -> dict[str, int]:
     """Recompute the named series (stale, missing or changed) and their aggregates, in the
-    active organization scope (the Celery task's body). Returns counts for the log."""
+    active organization scope (the Celery task's body). With neither ids: the measures
+    with a stale snapshot, or with ``verify`` every series of every current collaborative
+    (whatever changed outside the hooks: learning sessions, PDSA cycles, the collaborative's
+    rule set). Returns counts for the log."""
     from collaboratives.models import Collaborative
     from teams.models import Team, TeamStatus
 
@@ -1445,6 +1451,10 @@ def refresh(
     elif team_ids is not None:
         collaborative_ids = Team.objects.filter(pk__in=team_ids).values("collaborative_id")
         measures = measures.filter(collaborative_id__in=collaborative_ids)
+    elif verify:
+        measures = measures.filter(
+            archived_at__isnull=True, collaborative__archived_at__isnull=True
+        )
     else:
         measures = measures.filter(chart_snapshots__is_current=False).distinct()
     by_collaborative: dict[int, list[Measure]] = defaultdict(list)

@@ -165,3 +165,42 @@ def test_a_teams_own_goal_marks_only_that_teams_series_stale(
 
     assert not current(world, world.team)
     assert current(world, world.other_team)
+
+
+def test_the_sweep_redraws_a_chart_after_a_learning_session_is_added(world):
+    from measures.tasks_charts import charts_sweep
+    from tests.factories import LearningSessionFactory
+
+    with scopes_disabled():
+        LearningSessionFactory(
+            collaborative=world.collaborative, number=1, title="Kick-off", start_date=month(2)
+        )
+        before = ChartSnapshot.objects.get(team=world.team, measure=world.percentage)
+
+    assert charts_sweep() == [world.organization.pk]
+
+    with scopes_disabled():
+        after = ChartSnapshot.objects.get(pk=before.pk)
+    assert after.fingerprint != before.fingerprint
+    assert "Kick-off" in str(after.figure)
+
+
+def test_the_sweep_computes_snapshots_that_are_missing(world):
+    from measures.tasks_charts import charts_sweep
+
+    charts_sweep()
+
+    with scopes_disabled():
+        assert ChartSnapshot.objects.get(team=world.team, measure=world.rate).is_current
+
+
+def test_the_sweep_leaves_unchanged_charts_as_they_are(world):
+    from measures.tasks_charts import charts_sweep
+
+    with scopes_disabled():
+        before = ChartSnapshot.objects.get(team=world.team, measure=world.percentage)
+
+    charts_sweep()
+
+    with scopes_disabled():
+        assert ChartSnapshot.objects.get(pk=before.pk).computed_at == before.computed_at
