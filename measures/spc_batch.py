@@ -123,12 +123,13 @@ def _row_means(matrix: np.ndarray) -> np.ndarray:
 
 
 def _row_medians(matrix: np.ndarray) -> np.ndarray:
+    """spc._median for each row: the middle value, or (a + b) / 2 of the two middle."""
+    if matrix.shape[1] == 0:
+        return np.full(matrix.shape[0], np.nan)
     ordered = np.sort(matrix, axis=1)  # NaN sort last
     counts = (~np.isnan(matrix)).sum(axis=1)
     low_index = np.maximum((counts - 1) // 2, 0)[:, None]
-    high_index = np.minimum(counts // 2, max(matrix.shape[1] - 1, 0))[:, None]
-    if matrix.shape[1] == 0:
-        return np.full(matrix.shape[0], np.nan)
+    high_index = np.minimum(counts // 2, matrix.shape[1] - 1)[:, None]
     low = np.take_along_axis(ordered, low_index, axis=1)[:, 0]
     high = np.take_along_axis(ordered, high_index, axis=1)[:, 0]
     median = np.where(counts % 2 == 1, low, (low + high) / 2)
