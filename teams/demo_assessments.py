@@ -116,10 +116,12 @@ def _half(value: float) -> Decimal:
     return min(Decimal("5"), max(Decimal("0.5"), steps / 2)).quantize(Decimal("0.1"))
 
 
-def _score(pattern: str, step: int, steps: int) -> Decimal:
+def _score(pattern: str, step: int, steps: int, index: int = 0) -> Decimal:
     progress = step / max(steps - 1, 1)
     if pattern == "improving":
-        return _half(1.0 + 3.7 * progress)
+        # Improving teams take off a month apart, so "percent 4's" climbs month by month.
+        lagged = max(0, step - index // 3) / max(steps - 1, 1)
+        return _half(1.0 + 4.0 * lagged)
     if pattern == "slow":
         return _half(1.0 + 2.2 * progress)
     if pattern == "shift":
@@ -176,7 +178,7 @@ def seed_assessments(organization: Organization, people: DemoPeople, report: Rep
                 is_last = month == months[-1]
                 if is_last and index in (2, 5):
                     continue  # not scored yet this month
-                score = _score(pattern, step, total_steps)
+                score = _score(pattern, step, total_steps, index)
                 band = _band(score)
                 rows.append(
                     ProgressAssessment(
