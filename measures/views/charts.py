@@ -196,7 +196,10 @@ class TeamDashboardView(ChartPageMixin, TemplateView):
         team = self.team
         compare = self.can_compare_teams()
         cards = []
-        for measure, snapshot in charting.snapshots_for_team(team):
+        series = charting.snapshots_for_team(team)
+        # The collaborative's measures first, then the team's own.
+        series.sort(key=lambda item: (item[0].team_id is not None, item[0].order, item[0].pk))
+        for measure, snapshot in series:
             measure.collaborative = self.collaborative
             card_headline = headline(snapshot, measure)
             chart = None
@@ -371,6 +374,9 @@ class ChartDetailView(SeriesMixin, TemplateView):
         except DomainError as error:
             forms.add_service_error(error.field, error.message)
             return self.render_page(forms)
+        # The person who changed the settings sees the result at once: this one series is
+        # analysed now (the refresh queued on commit then finds it current and stops).
+        charting.refresh_snapshot(self.team, self.measure)
         messages.success(
             request, "The chart settings are saved and the chart has been analysed again."
         )
