@@ -50,6 +50,16 @@ def can_view_chart(access: CollaborativeAccess, team: Team, measure: Measure) ->
     )
 
 
+def sees_team_notes(access: CollaborativeAccess, team: Team) -> bool:
+    """Free text about the series (why a month is excluded, who changed the settings):
+    hidden from other teams when the collaborative anonymizes teams, as the values export
+    leaves out an anonymized team's comments and reasons (they often name people)."""
+    return (
+        sees_team_in_full(access, team)
+        or access.collaborative.data_sharing != DataSharing.ANONYMIZED
+    )
+
+
 def can_edit_chart_settings(access: CollaborativeAccess, team: Team) -> bool:
     """Chairs, faculty and staff, or the team's senior and day-to-day leaders."""
     if team.collaborative_id != access.collaborative.pk:

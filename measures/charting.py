@@ -44,6 +44,7 @@ from measures.chart_permissions import (
     can_view_aggregate,
     sees_all_teams,
     sees_team_in_full,
+    sees_team_notes,
 )
 from measures.models import (
     ChartSettings,
@@ -76,6 +77,8 @@ CHARTS_FOR_SHAPE: dict[str, tuple[str, ...]] = {
 RATIO_CHARTS = frozenset({SpcChart.P, SpcChart.PP, SpcChart.U, SpcChart.UP})
 SIGNAL_RANK = {"concerning": 3, "improving": 2, "common_cause": 1, "no_data": 0}
 MAX_LABEL = 100
+# What viewers from other teams read for an exclusion when teams are anonymized.
+HIDDEN_REASON = "Left out by the team."
 MAX_REASON = 300
 # The fields of a measure that its charts are computed from.
 CHART_INPUTS = frozenset(
@@ -1273,6 +1276,10 @@ def _series_from_snapshot(
     return series
 
 
+def _hide_reasons(series: Series) -> None:
+    series.excluded_reasons = {month: HIDDEN_REASON for month in series.excluded_reasons}
+
+
 def chart_context_for(
     team: Team | None,
     measure: Measure,
@@ -1280,16 +1287,20 @@ def chart_context_for(
     *,
     compact: bool = False,
     with_annotations: bool = True,
+    hide_reasons: bool = False,
 ) -> Any:
     """The ``measures.charts.ChartContext`` of the series as its snapshot shows it
     (``team`` None: the collaborative aggregate): goal, phases, exclusions, learning
     sessions and PDSA cycles. ``with_annotations=False`` leaves the team's PDSA cycles out
-    (for viewers from other teams)."""
+    (for viewers from other teams); ``hide_reasons`` replaces the reasons for excluded
+    months (for other teams' viewers of an anonymized collaborative)."""
     collaborative = measure.collaborative
     settings = None
     if team is not None:
         settings = ChartSettings.objects.filter(team=team, measure=measure).first()
     series = _series_from_snapshot(team.pk if team else None, measure, snapshot, settings)
+    if hide_reasons:
+        _hide_reasons(series)
     annotations: dict[tuple[int, int], list[dict[str, Any]]] = {}
     if team is not None and with_annotations and series.months:
         annotations = _annotations_bulk(
@@ -1345,13 +1356,21 @@ def figure_for(
     compact: bool = False,
 ) -> dict[str, Any]:
     """The Plotly figure the caller may see: the kept one, or for another team's chart
-    (or a compact thumbnail) one rebuilt from the kept analysis without PDSA cycles."""
+    (or a compact thumbnail) one rebuilt from the kept analysis without PDSA cycles (and,
+    when teams are anonymized, without the reasons for excluded months)."""
     full = team is None or sees_team_in_full(access, team)
     if full and not compact and snapshot.figure:
         return snapshot.figure
     if not (snapshot.analysis or {}).get("points"):
         return {}
-    ctx = chart_context_for(team, measure, snapshot, compact=compact, with_annotations=full)
+    ctx = chart_context_for(
+        team,
+        measure,
+        snapshot,
+        compact=compact,
+        with_annotations=full,
+        hide_reasons=team is not None and not sees_team_notes(access, team),
+    )
     return _charts_module().build_figure(snapshot.analysis, ctx)
 
 
@@ -1359,7 +1378,8 @@ def board_figures(
     board: Board, measure: Measure, *, compact: bool = True
 ) -> dict[int, dict[str, Any]]:
     """Team id -> the figure of each team's series of ``measure`` on the board (small
-    multiples), rebuilt from the kept analyses without PDSA cycles: three queries."""
+    multiples), rebuilt from the kept analyses without PDSA cycles (an anonymized team's
+    also without its reasons for excluded months): three queries."""
     charts = _charts_module()
     context = _Context(sessions=_sessions(board.collaborative), annotations={})
     settings = {
@@ -1375,6 +1395,8 @@ def board_figures(
             figures[team.id] = {}
             continue
         series = _series_from_snapshot(team.id, measure, snapshot, settings.get(team.id))
+        if not team.named:
+            _hide_reasons(series)
         ctx = _chart_context(series, measure, context, compact=compact, with_annotations=False)
         figures[team.id] = charts.build_figure(snapshot.analysis, ctx)
     return figures

@@ -44,7 +44,7 @@ from bsc.api import (
 )
 from collaboratives.permissions import VIEW_COLLABORATIVE
 from measures import charting
-from measures.chart_permissions import can_edit_chart_settings, can_view_chart
+from measures.chart_permissions import can_edit_chart_settings, can_view_chart, sees_team_notes
 from measures.models import ChartSnapshot, Measure
 from measures.spc import CHARTS as SPC_CHARTS
 from measures.spc import analyze
@@ -118,8 +118,20 @@ def _analysis_body(snapshot: ChartSnapshot) -> dict[str, Any]:
     }
 
 
-def settings_body(settings: Any) -> dict[str, Any]:
+def _hide_reasons(data: dict[str, Any]) -> dict[str, Any]:
+    """Settings data with the reasons for exclusions replaced (anonymized teams)."""
+    if not isinstance(data, dict) or not data.get("exclusions"):
+        return data
+    return {
+        **data,
+        "exclusions": [{**item, "reason": charting.HIDDEN_REASON} for item in data["exclusions"]],
+    }
+
+
+def settings_body(settings: Any, *, hide_reasons: bool = False) -> dict[str, Any]:
     data = charting.settings_data(settings)
+    if hide_reasons:
+        data = _hide_reasons(data)
     data["freeze_month"] = _month_text(data["freeze_month"])
     data["phase_breaks"] = [
         {"month": _month_text(item["month"]), "label": item.get("label", "")}
@@ -182,7 +194,9 @@ class ChartView(SeriesViewMixin, APIView):
         body = _analysis_body(snapshot)
         body["team"] = {"id": team.pk, "label": self.label(team)}
         body["measure"] = _measure_body(measure)
-        body["settings"] = settings_body(settings)
+        body["settings"] = settings_body(
+            settings, hide_reasons=not sees_team_notes(self.access, team)
+        )
         return Response(body)
 
 
@@ -214,7 +228,7 @@ class ChartSettingsView(SeriesViewMixin, APIView):
         team, measure = self.series(kwargs)
         settings = charting.chart_settings_for(team, measure)
         settings.measure = measure
-        body = settings_body(settings)
+        body = settings_body(settings, hide_reasons=not sees_team_notes(self.access, team))
         body["can_edit"] = can_edit_chart_settings(self.access, team)
         return Response(body)
 
@@ -280,6 +294,7 @@ class ChartSettingsHistoryView(SeriesViewMixin, APIView):
         team, measure = self.series(kwargs)
         settings = charting.chart_settings_for(team, measure)
         full = self.access.can_view_team(team)
+        notes = sees_team_notes(self.access, team)
         changes = [
             {
                 "changed_at": change.changed_at,
@@ -288,8 +303,8 @@ class ChartSettingsHistoryView(SeriesViewMixin, APIView):
                     change.changed_by.display_name if full and change.changed_by else None
                 ),
                 "source": change.source,
-                "old": change.old,
-                "new": change.new,
+                "old": change.old if notes else _hide_reasons(change.old),
+                "new": change.new if notes else _hide_reasons(change.new),
             }
             for change in charting.settings_history(settings)
         ]

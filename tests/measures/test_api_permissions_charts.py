@@ -230,3 +230,50 @@ def test_a_team_of_another_organization_is_404_in_this_collaborative(org_a, org_
     )
 
     assert response.status_code == 404
+
+
+def _excluded_march(world):
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    lead = APIClient()
+    lead.force_login(world.lead)
+    url = (
+        f"/api/v1/organizations/org-a/collaboratives/{world.collaborative.slug}"
+        f"/teams/{world.team.pk}/measures/{world.percentage.pk}/chart/"
+    )
+    response = lead.patch(
+        url + "settings/",
+        {"version": 0, "exclusions": [{"month": "2026-03", "reason": "Dr Jones on leave"}]},
+        format="json",
+    )
+    assert response.status_code == 200, response.content
+    return url
+
+
+def test_an_anonymized_teams_exclusion_reasons_are_hidden_from_other_teams(org_a):
+    world = make_world(org_a, data_sharing="anonymized")
+    url = _excluded_march(world)
+    other = APIClient()
+    other.force_login(world.other_member)
+
+    texts = str(other.get(url).json()) + str(other.get(url + "history/").json())
+
+    assert "Dr Jones" not in texts
+    assert "Left out by the team." in texts
+
+
+def test_a_named_teams_exclusion_reasons_are_shown_to_other_teams(org_a):
+    world = make_world(org_a, data_sharing="named")
+    url = _excluded_march(world)
+    other = APIClient()
+    other.force_login(world.other_member)
+
+    assert "Dr Jones" in str(other.get(url + "settings/").json())
+
+
+def test_faculty_see_an_anonymized_teams_exclusion_reasons(org_a):
+    world = make_world(org_a, data_sharing="anonymized")
+    url = _excluded_march(world)
+    faculty = APIClient()
+    faculty.force_login(world.faculty)
+
+    assert "Dr Jones" in str(faculty.get(url + "settings/").json())

@@ -439,3 +439,27 @@ def test_the_dashboards_chart_contexts_take_the_same_queries_for_1_and_5_measure
             MeasureFactory(collaborative=world.collaborative, code=f"extra{index}", order=9)
 
     assert queries() == few
+
+
+def test_another_teams_figure_hides_exclusion_reasons_when_teams_are_anonymized(org_a):
+    world = make_world(org_a, data_sharing="anonymized")
+    add_values(world.team, world.percentage, {month(i): (i, 10) for i in range(1, 5)})
+    with scope(organization=world.organization):
+        charting.update_chart_settings(
+            team=world.team,
+            measure=world.percentage,
+            actor=world.lead,
+            data={"exclusions": [{"month": "2026-02", "reason": "Dr Jones on leave"}]},
+            expected_version=0,
+        )
+        snapshot = charting.refresh_snapshot(world.team, world.percentage)
+        own = charting.figure_for(world.team, world.percentage, snapshot, access(world, world.lead))
+        other = charting.figure_for(
+            world.team, world.percentage, snapshot, access(world, world.other_member)
+        )
+        board = charting.snapshots_for_board(world.collaborative, access(world, world.other_member))
+        thumbnails = charting.board_figures(board, world.percentage)
+
+    assert "Dr Jones" in str(own)
+    assert "Dr Jones" not in str(other)
+    assert "Dr Jones" not in str(thumbnails)
