@@ -1,7 +1,7 @@
 """The feed's e-mail through a real Redis and a real Celery worker: each sent exactly once.
 
 A post by a team member queues one immediate e-mail per subscriber on commit; two digest sweeps
-at the same instant (one after the other) queue every digest twice, and only the send that claims the row delivers
+for the same instant queue every digest twice, and only the send that claims the row delivers
 it. Like ``tests/test_reminders_worker.py``, this runs a worker thread on a queue of its own
 against ``REDIS_URL``.
 """
