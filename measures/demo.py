@@ -521,3 +521,40 @@ def seed_measures(organization: Organization, people: DemoPeople, report: Report
         report(
             f"Added {len(measures)} measures and {count} monthly reports to {collaborative.name}"
         )
+        if slug == "tf-cbt":
+            _label_a_phase(collaborative, measures, time_zone=organization.time_zone, people=people)
+
+
+def _label_a_phase(
+    collaborative: Collaborative,
+    measures: list[tuple[Measure, DemoMeasure]],
+    *,
+    time_zone: str,
+    people: DemoPeople,
+) -> None:
+    """The chair started a new phase on the first shifting team's caregiver engagement
+    chart, named after the change the team adopted at the second learning session."""
+    from measures.charting import update_chart_settings
+
+    team = (
+        Team.objects.filter(collaborative=collaborative, status=TeamStatus.ACTIVE)
+        .order_by("name", "id")
+        .first()
+    )
+    measure = next((m for m, spec in measures if spec.code == "caregivers-engaged"), None)
+    if team is None or measure is None or _pattern(0) != SHIFT:
+        return
+    this_month = deadlines.first_of_month(timezone.localdate(timezone=ZoneInfo(time_zone)))
+    last_month = deadlines.first_of_month(this_month - dt.timedelta(days=1))
+    months = deadlines.report_months(
+        collaborative.start_date, min(last_month, collaborative.end_date)
+    )
+    start = months[_shift_step(collaborative, months)]
+    update_chart_settings(
+        team=team,
+        measure=measure,
+        actor=people.chair,
+        data={"phase_breaks": [{"month": f"{start:%Y-%m}", "label": "Caregiver call script"}]},
+        expected_version=0,
+        source="form",
+    )

@@ -123,3 +123,58 @@ def test_running_seed_demo_again_changes_no_measure_or_report(seeded, settings):
     call_command("seed_demo", stdout=output)
     assert _snapshot() == before
     assert "nothing to do" in output.getvalue()
+
+
+def _variations(slug: str) -> dict[tuple[str, str], str]:
+    """(team, measure code) -> the variation icon of its chart, analysed as the pages do."""
+    from django_scopes import scope
+
+    from measures import charting
+    from teams.models import Team
+
+    with scopes_disabled():
+        collaborative = Collaborative.objects.get(slug=slug)
+    with scope(organization=collaborative.organization):
+        teams = {team.pk: team.name for team in Team.objects.filter(collaborative=collaborative)}
+        measures = list(Measure.objects.filter(collaborative=collaborative))
+        snapshots = charting.compute_snapshots(collaborative, list(teams), measures)
+        codes = {measure.pk: measure.code for measure in measures}
+        return {
+            (teams[team_id], codes[measure_id]): snapshot.summary["variation"]
+            for (team_id, measure_id), snapshot in snapshots.items()
+        }
+
+
+def test_the_demo_charts_show_improving_concerning_and_common_cause_series(seeded):
+    variations = _variations("tf-cbt")
+
+    assert "improving" in variations.values()
+    assert "concerning" in variations.values()
+    assert "common_cause" in variations.values()
+
+
+def test_the_team_getting_worse_has_a_concerning_chart(seeded):
+    from measures.demo import PATTERNS, WORSENING
+
+    with scopes_disabled():
+        names = list(
+            Collaborative.objects.get(slug="tf-cbt")
+            .teams.filter(status="active")
+            .order_by("name", "id")
+            .values_list("name", flat=True)
+        )
+    worsening = names[PATTERNS.index(WORSENING)]
+    variations = _variations("tf-cbt")
+
+    assert "concerning" in {v for (team, _), v in variations.items() if team == worsening}
+
+
+def test_the_first_shifting_team_has_a_labelled_phase_after_the_second_session(seeded):
+    from measures.models import ChartSettings
+
+    with scopes_disabled():
+        settings = ChartSettings.objects.get(measure__code="caregivers-engaged")
+        session = settings.team.collaborative.learning_sessions.get(number=2)
+    (phase,) = settings.phase_breaks
+    assert phase["label"] == "Caregiver call script"
+    assert dt.date.fromisoformat(phase["month"]) > session.end_date
