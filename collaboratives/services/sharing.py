@@ -16,7 +16,8 @@ E-mail, exactly once (style.md 3.5, as ``measures.reminders``):
   ``DIGEST_HOUR`` on, when that day had posts or comments; and queues a send per row.
 - A sender claims its row with a conditional update (pending, failed with attempts left, or a
   stale claim -> sending); only the caller that changed the row sends, then records the result.
-  At send time it checks again that the recipient still takes part and still wants that e-mail.
+  At send time it checks again that the recipient may still read the feed and still wants that
+  e-mail (the digest: a participant who chose nothing else, or anyone who chose it).
 """
 
 from __future__ import annotations
@@ -567,9 +568,9 @@ def _describe(error: BaseException) -> str:
 
 
 def _recipient_access(collaborative: Collaborative, user: Any) -> CollaborativeAccess | None:
-    """The recipient's powers now, or None if they no longer take part in the feed."""
+    """The recipient's powers now, or None if they may no longer read the feed."""
     from bsc.tenancy import membership_for
-    from collaboratives.permissions import access_for
+    from collaboratives.permissions import VIEW_COLLABORATIVE, access_for
 
     if not user.is_active or not user.email:
         return None
@@ -577,7 +578,15 @@ def _recipient_access(collaborative: Collaborative, user: Any) -> CollaborativeA
     if membership is None:
         return None
     access = access_for(user, membership, collaborative)
-    return access if selectors.is_participant(access) else None
+    return access if access.has(VIEW_COLLABORATIVE) else None
+
+
+def _wants_digest(collaborative: Collaborative, access: CollaborativeAccess) -> bool:
+    """Participants get the digest unless they chose otherwise; other readers if they chose it."""
+    row = FeedPreference.objects.filter(collaborative=collaborative, user_id=access.user_id).first()
+    if row is not None:
+        return row.frequency == NotificationFrequency.DAILY
+    return selectors.is_participant(access)
 
 
 def _feed_path(collaborative: Collaborative) -> str:
@@ -744,10 +753,7 @@ def digest_send(*, digest_id: int) -> str:
     organization = collaborative.organization
     recipient = digest.recipient
     access = _recipient_access(collaborative, recipient)
-    if (
-        access is None
-        or selectors.frequency_for(collaborative, recipient.pk) != NotificationFrequency.DAILY
-    ):
+    if access is None or not _wants_digest(collaborative, access):
         _record(FeedDigest, digest_id, status=FeedDeliveryStatus.SKIPPED)
         return FeedDeliveryStatus.SKIPPED
     start, end = selectors.day_bounds(digest.day, ZoneInfo(organization.time_zone))

@@ -44,17 +44,13 @@ def _post(world, user, capture, **fields):
 
 def _comment(world, post, user, capture, body="How did you do it?"):
     with scope(organization=world.organization), capture(execute=True):
-        return services.comment_create(
-            post=post, access=world.access(user), actor=user, body=body
-        )
+        return services.comment_create(post=post, access=world.access(user), actor=user, body=body)
 
 
 # --- Immediate -------------------------------------------------------------------------------
 
 
-def test_a_new_post_emails_immediate_subscribers_once(
-    world, django_capture_on_commit_callbacks
-):
+def test_a_new_post_emails_immediate_subscribers_once(world, django_capture_on_commit_callbacks):
     with scopes_disabled():
         _immediate(world, world.other)
 
@@ -284,3 +280,27 @@ def test_the_digest_day_is_yesterday_in_the_organizations_zone():
     assert services.digest_day(now=late_evening_utc, time_zone="America/New_York") == dt.date(
         2026, 3, 8
     )
+
+
+def test_a_reader_on_no_roster_who_chose_immediate_email_gets_it(
+    world, bob, django_capture_on_commit_callbacks
+):
+    with scopes_disabled():
+        _immediate(world, bob)
+
+    _post(world, world.member, django_capture_on_commit_callbacks)
+
+    assert [m.to for m in mail.outbox] == [["bob@example.org"]]
+
+
+def test_someone_who_left_the_team_gets_no_digest_planned_before(world):
+    _yesterday_activity(world)
+    services.feed_digests_sweep(now=MORNING, queue=False)
+    with scopes_disabled():
+        row = FeedDigest.objects.get(recipient=world.lead)
+        world.riverside.members.filter(user=world.lead).delete()
+
+    with scope(organization=world.organization):
+        outcome = services.digest_send(digest_id=row.pk)
+
+    assert outcome == "skipped"
