@@ -430,11 +430,10 @@ class ChartDetailView(SeriesMixin, TemplateView):
         history = [
             {
                 "change": change,
-                "by": change.changed_by.display_name
-                if self.full and change.changed_by
-                else "Someone on the team"
-                if not self.full
-                else "Unknown",
+                # Another team's people are not named to viewers from other teams.
+                "by": (change.changed_by.display_name if change.changed_by else "Unknown")
+                if self.full
+                else "",
                 "lines": describe_change(change.old, change.new),
             }
             for change in reversed(charting.settings_history(settings))
