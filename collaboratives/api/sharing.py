@@ -585,7 +585,7 @@ class FeedPreferenceView(CollaborativeViewSetMixin, APIView):
         summary="Your e-mail choice for the feed", responses={200: FeedPreferenceSerializer}
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        frequency = selectors.frequency_for(self.collaborative, self.access.user_id)
+        frequency = selectors.frequency_of(self.collaborative, self.access)
         return Response({"frequency": frequency})
 
     @extend_schema(

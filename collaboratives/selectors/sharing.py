@@ -292,10 +292,22 @@ def comment_team_for(post: Post, access: CollaborativeAccess) -> int | None:
 
 
 def frequency_for(collaborative: Collaborative, user_id: int | None) -> str:
+    """The stored choice, or the daily digest (the default of participants)."""
     if user_id is None:
         return NotificationFrequency.OFF
     row = FeedPreference.objects.filter(collaborative=collaborative, user_id=user_id).first()
     return row.frequency if row else NotificationFrequency.DAILY
+
+
+def frequency_of(collaborative: Collaborative, access: CollaborativeAccess) -> str:
+    """What the caller actually gets: their choice; without one, the daily digest if they take
+    part (team member, faculty, staff) and nothing if they only read."""
+    if access.user_id is None:
+        return NotificationFrequency.OFF
+    row = FeedPreference.objects.filter(collaborative=collaborative, user_id=access.user_id).first()
+    if row is not None:
+        return row.frequency
+    return NotificationFrequency.DAILY if is_participant(access) else NotificationFrequency.OFF
 
 
 def participant_user_ids(collaborative: Collaborative) -> set[int]:

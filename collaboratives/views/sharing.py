@@ -110,7 +110,7 @@ class FeedView(SharingMixin, TemplateView):
             team_choices=self.labels.named_team_choices(),
             filter_query=urlencode(query),
             can_post=selectors.can_post(self.access) and not self.collaborative.is_archived,
-            frequency=selectors.frequency_for(self.collaborative, self.access.user_id),
+            frequency=selectors.frequency_of(self.collaborative, self.access),
         )
         return super().get_context_data(**kwargs)
 
@@ -400,9 +400,7 @@ class FeedPreferenceView(SharingMixin, TemplateView):
         kwargs.setdefault(
             "form",
             FeedPreferenceForm(
-                initial={
-                    "frequency": selectors.frequency_for(self.collaborative, self.access.user_id)
-                }
+                initial={"frequency": selectors.frequency_of(self.collaborative, self.access)}
             ),
         )
         kwargs["is_participant"] = selectors.is_participant(self.access)

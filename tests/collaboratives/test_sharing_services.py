@@ -262,6 +262,10 @@ def test_the_default_preference_is_the_daily_digest(world):
     assert selectors.frequency_for(world.collaborative, world.member.pk) == "daily"
 
 
+def test_a_reader_on_no_roster_gets_no_email_by_default(world, bob):
+    assert selectors.frequency_of(world.collaborative, world.access(bob)) == "off"
+
+
 def test_a_member_chooses_immediate_email(world):
     services.preference_set(
         collaborative=world.collaborative,
