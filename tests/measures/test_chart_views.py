@@ -246,6 +246,50 @@ def test_a_stale_version_answers_409_and_keeps_the_other_change(client, world):
     assert response.context["forms"].main.initial["version"] == 1
 
 
+def test_a_phase_break_is_removed_with_its_remove_box(client, world):
+    client.force_login(world.lead)
+    client.post(
+        chart_url(world), settings_post(phase__0__month="2027-01", phase__0__label="Intake")
+    )
+    form = client.get(chart_url(world)).context["forms"]
+    assert form.phases.initial_form_count() == 1
+    data = settings_post(
+        version=1, phase__0__month="2027-01", phase__0__label="Intake", phase__0__DELETE="on"
+    )
+    data.update({"phase-TOTAL_FORMS": "3", "phase-INITIAL_FORMS": "1"})
+    response = client.post(chart_url(world), data)
+
+    assert response.status_code == 302
+    assert saved_settings(world).phase_breaks == []
+    assert [p["number"] for p in client.get(chart_url(world)).context["phases"]] == [1]
+
+
+def test_the_conflict_message_lists_what_the_user_asked_for(client, world):
+    client.force_login(world.lead)
+    client.post(chart_url(world), settings_post(rule_set="anhoj"))
+    response = client.post(
+        chart_url(world),
+        settings_post(version=0, exclude__0__month="2026-03", exclude__0__reason="Outage"),
+    )
+
+    assert response.context["yours"] == [
+        "Run chart rules: Anhøj rules → the collaborative's default",
+        "Left out March 2026: “Outage”",
+    ]
+
+
+def test_an_archived_collaborative_shows_no_settings_form_and_refuses_changes(client, world):
+    from django.utils import timezone
+
+    with scopes_disabled():
+        world.collaborative.archived_at = timezone.now()
+        world.collaborative.save(update_fields=["archived_at"])
+    client.force_login(world.faculty)
+
+    assert client.get(chart_url(world)).context["forms"] is None
+    assert client.post(chart_url(world), settings_post(rule_set="anhoj")).status_code == 403
+
+
 def test_a_clinician_cannot_change_the_settings(client, world):
     client.force_login(world.member)
     response = client.post(chart_url(world), settings_post(rule_set="anhoj"))
