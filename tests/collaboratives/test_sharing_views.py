@@ -283,6 +283,34 @@ def test_the_feed_runs_the_same_queries_for_2_or_50_teams(
 
 # --- Resources -------------------------------------------------------------------------------
 
+RESOURCE_LIST_QUERIES = 13
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_the_resource_list_runs_the_same_queries_for_2_or_50_teams(
+    client, world, count, django_assert_num_queries
+):
+    with scopes_disabled():
+        for _ in range(count):
+            team = TeamFactory(collaborative=world.collaborative)
+            member = TeamMemberFactory(team=team)
+            ResourceFactory(
+                collaborative=world.collaborative,
+                kind="storyboard",
+                team=team,
+                uploaded_by=member.user,
+            )
+    as_user(client, world.faculty)
+    client.get(url(world, "resource_list"))  # warm the session
+
+    # session, user, organization, membership, collaborative, leadership roles, roster places,
+    # savepoint; team labels; the resources with sessions, teams and uploaders; the sessions
+    # to filter by; the organization switcher; release.
+    with django_assert_num_queries(RESOURCE_LIST_QUERIES):
+        response = client.get(url(world, "resource_list"))
+
+    assert len(response.context["items"]) == count
+
 
 def test_a_member_uploads_a_pdf_and_another_member_downloads_it_as_an_attachment(
     client, world, settings, tmp_path
