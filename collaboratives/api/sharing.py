@@ -473,6 +473,21 @@ class ResourceInputSerializer(serializers.Serializer):
             self.fields["team"].queryset = Team.objects.filter(collaborative=collaborative)
 
 
+class ResourceUpdateSerializer(serializers.Serializer):
+    title = serializers.CharField(max_length=services.TITLE_MAX, required=False)
+    description = serializers.CharField(required=False, allow_blank=True, help_text="Markdown.")
+    session = serializers.PrimaryKeyRelatedField(
+        queryset=LearningSession.objects.none(), required=False, allow_null=True
+    )
+
+    def __init__(self, *args: Any, collaborative: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if collaborative is not None:
+            self.fields["session"].queryset = LearningSession.objects.filter(
+                collaborative=collaborative
+            )
+
+
 @extend_schema(tags=["sharing"], parameters=PARAMETERS)
 @extend_schema_view(
     list=extend_schema(
@@ -491,6 +506,11 @@ class ResourceInputSerializer(serializers.Serializer):
             "application/json": ResourceInputSerializer,
         },
         responses={201: ResourceSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 409: CONFLICT},
+    ),
+    partial_update=extend_schema(
+        summary="Change a resource's title, description or session (who added it, or staff)",
+        request=ResourceUpdateSerializer,
+        responses={200: ResourceSerializer, 400: BAD_INPUT, 403: FORBIDDEN, 409: CONFLICT},
     ),
     destroy=extend_schema(
         summary="Delete a resource (who added it, or staff)",
@@ -541,6 +561,22 @@ class ResourceViewSet(
             team=data.get("team"),
         )
         return Response(self.get_serializer(resource).data, status=status.HTTP_201_CREATED)
+
+    def partial_update(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+        resource = self.get_object()
+        serializer = ResourceUpdateSerializer(data=request.data, collaborative=self.collaborative)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        extra = {"session": data["session"]} if "session" in data else {}
+        resource = services.resource_update(
+            resource=resource,
+            access=self.access,
+            actor=api_actor(request),
+            title=data.get("title"),
+            description=data.get("description"),
+            **extra,
+        )
+        return Response(self.get_serializer(resource).data)
 
     def perform_destroy(self, instance: Resource) -> None:
         services.resource_delete(

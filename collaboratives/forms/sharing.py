@@ -169,3 +169,25 @@ class ResourceForm(forms.Form):
             self.fields["team"].choices = [("", "None (not a storyboard)"), *teams]
         else:
             del self.fields["team"]
+
+
+class ResourceEditForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200)
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=MARKDOWN_HELP,
+    )
+    session = forms.TypedChoiceField(
+        label="Learning session",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        choices=(),
+    )
+
+    def __init__(self, *args: Any, sessions: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper("Save changes")
+        self.fields["session"].choices = [("", "None"), *sessions]

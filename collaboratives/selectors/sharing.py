@@ -125,6 +125,11 @@ def addable_resource_kinds(access: CollaborativeAccess) -> list[tuple[str, str]]
     ]
 
 
+def can_change_resource(access: CollaborativeAccess, resource: Resource) -> bool:
+    """Its title, description and learning session: who added it, or staff (as deleting)."""
+    return can_delete_resource(access, resource)
+
+
 def can_delete_resource(access: CollaborativeAccess, resource: Resource) -> bool:
     if access.collaborative.is_archived:
         return False

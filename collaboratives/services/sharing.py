@@ -465,6 +465,57 @@ def resource_create(
     return resource
 
 
+_KEEP: Any = object()
+
+
+def resource_update(
+    *,
+    resource: Resource,
+    access: CollaborativeAccess,
+    actor: Any,
+    title: str | None = None,
+    description: str | None = None,
+    session: LearningSession | None = _KEEP,
+) -> Resource:
+    """Change a resource's title, description or learning session (not its file or link)."""
+    collaborative = resource.collaborative
+    ensure_not_archived(collaborative)
+    if not selectors.can_change_resource(access, resource):
+        raise _deny("Only the person who added it, or staff, change a resource.")
+    changes: dict[str, Any] = {}
+    if title is not None:
+        title = title.strip()
+        if not title:
+            raise DomainError("Give the resource a title.", field="title")
+        if len(title) > TITLE_MAX:
+            raise DomainError(f"Keep the title to {TITLE_MAX} characters.", field="title")
+        if title != resource.title:
+            changes["title"] = title
+    if description is not None:
+        description = _clean_body(description, field="description")
+        if description != resource.description:
+            changes["description"] = description
+    if session is not _KEEP:
+        if session is not None and session.collaborative_id != collaborative.pk:
+            raise DomainError("Choose a learning session of this collaborative.", field="session")
+        if (session.pk if session else None) != resource.session_id:
+            changes["session"] = session
+    if not changes:
+        return resource
+    with transaction.atomic():
+        for name, value in changes.items():
+            setattr(resource, name, value)
+        resource.save()
+        log_action(
+            organization=collaborative.organization,
+            actor=actor,
+            action="bsc.sharing.resource_updated",
+            target=resource,
+            data={"changed": sorted(changes)},
+        )
+    return resource
+
+
 def resource_delete(*, resource: Resource, access: CollaborativeAccess, actor: Any) -> None:
     ensure_not_archived(resource.collaborative)
     if not selectors.can_delete_resource(access, resource):

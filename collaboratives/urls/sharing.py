@@ -33,5 +33,6 @@ urlpatterns = [
         views.ResourceDownloadView.as_view(),
         name="resource_download",
     ),
+    path("resources/<int:pk>/edit/", views.ResourceUpdateView.as_view(), name="resource_update"),
     path("resources/<int:pk>/delete/", views.ResourceDeleteView.as_view(), name="resource_delete"),
 ]

@@ -27,6 +27,7 @@ from collaboratives.forms.sharing import (
     CommentForm,
     FeedPreferenceForm,
     PostForm,
+    ResourceEditForm,
     ResourceForm,
 )
 from collaboratives.models import Comment, Post, PostKind, Resource, ResourceKind
@@ -433,6 +434,7 @@ class ResourceItem:
     team_label: str
     uploader_label: str
     can_delete: bool
+    can_change: bool
 
 
 class ResourceListView(SharingMixin, TemplateView):
@@ -453,6 +455,7 @@ class ResourceListView(SharingMixin, TemplateView):
                     team_label=self.labels.team(resource.team_id),
                     uploader_label=self.labels.author(resource.uploaded_by, resource.team_id),
                     can_delete=selectors.can_delete_resource(self.access, resource),
+                    can_change=selectors.can_change_resource(self.access, resource),
                 )
                 for resource in resources
             ],
@@ -553,6 +556,67 @@ class ResourceDownloadView(ResourceMixin, View):
             content_type=resource.content_type,
             types=RESOURCE_TYPES,
         )
+
+
+class ResourceUpdateView(ResourceMixin, TemplateView):
+    template_name = "collaboratives/sharing/resource_edit.html"
+
+    def check(self) -> None:
+        if not selectors.can_change_resource(self.access, self.resource):
+            raise PermissionDenied("Only the person who added it, or staff, change a resource.")
+
+    def form(self, *args: Any) -> ResourceEditForm:
+        resource = self.resource
+        return ResourceEditForm(
+            *args,
+            sessions=[(s.pk, str(s)) for s in selectors.sessions_of(self.collaborative)],
+            initial={
+                "title": resource.title,
+                "description": resource.description,
+                "session": resource.session_id,
+            },
+        )
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.check()
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs.setdefault("form", self.form())
+        kwargs["resource"] = self.resource
+        return super().get_context_data(**kwargs)
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from collaboratives.models import LearningSession
+
+        self.check()
+        form = self.form(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            session = (
+                LearningSession.objects.filter(
+                    collaborative=self.collaborative, pk=data["session"]
+                ).first()
+                if data.get("session")
+                else None
+            )
+            try:
+                services.resource_update(
+                    resource=self.resource,
+                    access=self.access,
+                    actor=request.user,
+                    title=data["title"],
+                    description=data["description"],
+                    session=session,
+                )
+            except DomainError as error:
+                _form_error(form, error)
+            else:
+                messages.success(request, f"Saved “{self.resource.title}”.")
+                return HttpResponseRedirect(
+                    f"{self.url('resource_list')}#resource-{self.resource.pk}"
+                )
+        return self.render_to_response(self.get_context_data(form=form))
 
 
 class ResourceDeleteView(ResourceMixin, TemplateView):

@@ -32,6 +32,7 @@ POST_AUTHOR = (403, 403, 200, 403, 403, 404, 401)
 REMOVE_POST = (204, 403, 204, 403, 204, 404, 401)
 COMMENT_AUTHOR = (403, 403, 403, 200, 403, 404, 401)
 REMOVE_COMMENT = (204, 403, 403, 204, 204, 404, 401)
+CHANGE_RESOURCE = (200, 403, 200, 403, 403, 404, 401)
 DELETE_RESOURCE = (204, 403, 204, 403, 403, 404, 401)
 CHOOSE = (200, 200, 200, 200, 200, 404, 401)
 
@@ -68,6 +69,7 @@ MATRIX = [
         {"kind": "toolkit", "link": "https://www.ihi.org/toolkit"},
     ),
     Case("api:resource-detail", "get", READ),
+    Case("api:resource-detail", "patch", CHANGE_RESOURCE, {"title": "Renamed"}),
     Case("api:resource-detail", "delete", DELETE_RESOURCE),
     Case("api:resource-download", "get", READ),
     Case("api:feed-preference", "get", READ),
@@ -170,6 +172,7 @@ def test_the_matrix_covers_every_route_of_the_sharing_api():
         ("api:post-detail", "delete", None),
         ("api:post-comments", "post", {"body": "Hi"}),
         ("api:post-comment", "delete", None),
+        ("api:resource-detail", "patch", {"title": "Taken over"}),
         ("api:resource-detail", "delete", None),
         ("api:resource-download", "get", None),
     ],
@@ -386,3 +389,21 @@ def test_the_post_list_runs_the_same_queries_for_2_or_50_teams(
         response = client.get(_url(world, "api:post-list"))
 
     assert response.status_code == 200
+
+
+def test_a_resource_is_moved_to_a_session_of_the_collaborative_only(request, world, org_a):
+    from tests.factories import LearningSessionFactory
+
+    with scopes_disabled():
+        session = LearningSessionFactory(collaborative=world.collaborative)
+        foreign = LearningSessionFactory(collaborative__organization=org_a)
+    client = _client(world, "member", request)
+
+    moved = client.patch(_url(world, "api:resource-detail"), {"session": session.pk}, format="json")
+    refused = client.patch(
+        _url(world, "api:resource-detail"), {"session": foreign.pk}, format="json"
+    )
+
+    assert moved.json()["session"] == session.pk
+    assert refused.status_code == 400
+    assert "session" in refused.json()["errors"]

@@ -391,3 +391,31 @@ def test_the_navigation_offers_feed_and_resources(client, world):
 
     assert f'href="{url(world, "feed")}"' in html
     assert f'href="{url(world, "resource_list")}"' in html
+
+
+def test_the_uploader_renames_a_resource_and_describes_it(client, world):
+    with scopes_disabled():
+        resource = ResourceFactory(collaborative=world.collaborative, uploaded_by=world.member)
+    page = url(world, "resource_update", pk=resource.pk)
+
+    assert as_user(client, world.other).get(page).status_code == 403
+    response = as_user(client, world.member).post(
+        page, {"title": "TF-CBT white paper", "description": "Read **before** LS1", "session": ""}
+    )
+
+    assert response.status_code == 302
+    with scopes_disabled():
+        resource.refresh_from_db()
+    assert (resource.title, resource.description) == ("TF-CBT white paper", "Read **before** LS1")
+
+
+def test_an_empty_title_is_named_on_the_edit_form(client, world):
+    with scopes_disabled():
+        resource = ResourceFactory(collaborative=world.collaborative, uploaded_by=world.member)
+
+    response = as_user(client, world.member).post(
+        url(world, "resource_update", pk=resource.pk), {"title": " ", "session": ""}
+    )
+
+    assert response.status_code == 200
+    assert "title" in response.context["form"].errors
