@@ -138,9 +138,9 @@ def test_a_score_off_the_scale_is_refused_on_the_field(client, fay, riverside, c
     response = client.post(_team_url(collab, riverside), _faculty_post(**{"faculty-score": "4.2"}))
 
     assert response.status_code == 400
-    assert "faculty-score" in response.context["faculty_form"].errors or response.context[
-        "faculty_form"
-    ].errors.get("score")
+    assert response.context["faculty_form"].errors["score"]
+    with scopes_disabled():
+        assert not ProgressAssessment.objects.exists()
 
 
 def test_the_field_in_error_is_marked_for_screen_readers(client, fay, riverside, collab):
