@@ -322,3 +322,41 @@ def test_an_attachment_that_is_not_a_pdf_or_image_is_refused(world, member):
 def test_an_unknown_stage_is_404(world, member):
     cycle = _cycle(world)
     assert member.get(team_url(world, f"{cycle.pk}/x/")).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["", "board/"])
+def test_the_tracker_and_board_run_the_same_queries_for_2_or_20_cycles(world, member, path):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(count):
+        for index in range(count):
+            earlier = _cycle(world, change_idea=world.idea, measures=[world.measure])
+            _cycle(world, builds_on=earlier, status="running" if index % 2 else "done")
+
+    add(1)
+    with CaptureQueriesContext(connection) as few:
+        member.get(team_url(world, path))
+    add(9)
+    with CaptureQueriesContext(connection) as many:
+        response = member.get(team_url(world, path))
+    assert len(response.context["cycles"]) == 20
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_pdsa_home_runs_the_same_queries_for_2_or_50_teams(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import TeamFactory
+
+    faculty = client_for(world.faculty)
+    with CaptureQueriesContext(connection) as few:
+        faculty.get(collab_url(world, "pdsa/"))
+    with scopes_disabled():
+        for _ in range(48):
+            PDSACycleFactory(team=TeamFactory(collaborative=world.collaborative))
+    with CaptureQueriesContext(connection) as many:
+        response = faculty.get(collab_url(world, "pdsa/"))
+    assert len(response.context["teams"]) == 50
+    assert len(many.captured_queries) == len(few.captured_queries)
