@@ -101,3 +101,34 @@ def test_a_cycle_is_planned_run_studied_adapted_and_followed_by_the_next(page, l
         )
     assert [(a["title"], a["decision"]) for a in annotations] == [("Intake checklist", "adapt")]
     assert annotations[0]["url"].endswith(f"/pdsa/{first.pk}/")
+
+
+def test_the_board_and_a_cycle_fit_a_phone_screen(page, live_server, org_a):
+    from tests.factories import PDSACycleFactory
+
+    world = make_world(org_a)
+    with scopes_disabled():
+        cycle = PDSACycleFactory(
+            team=world.team,
+            change_idea=world.idea,
+            status="running",
+            started_on=date(2026, 3, 2),
+            measures=[world.measure],
+        )
+        PDSACycleFactory(team=world.team, change_idea=world.idea, builds_on=cycle)
+    team = f"/orgs/org-a/collaboratives/tfcbt/teams/{world.team.pk}/pdsa/"
+    _sign_in(page, world.member.email)
+    page.set_viewport_size({"width": 375, "height": 800})
+    for path in ("board/", "", f"{cycle.pk}/", f"{cycle.pk}/ramp/", f"{cycle.pk}/do/"):
+        page.goto(team + path)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, path
+    page.goto(team + "board/")
+    # The columns stack: each takes the whole width.
+    widths = page.locator(".pdsa-board > section").evaluate_all(
+        "sections => sections.map(s => s.getBoundingClientRect().width)"
+    )
+    assert len(widths) == 4
+    assert min(widths) > 300
