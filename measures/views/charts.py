@@ -615,6 +615,39 @@ class ReviewBoardView(ChartPageMixin, TemplateView):
 # --- One measure, every team -------------------------------------------------------------
 
 
+def share_axes(figures: list[dict[str, Any]], analyses: list[dict], goals: list[Any]) -> None:
+    """Put small multiples on one scale, so that a higher line is a higher value whichever
+    team's chart it is: the y range covers every team's values, limits and goal, the x range
+    every team's months."""
+    numbers: list[float] = [goal for goal in goals if isinstance(goal, int | float)]
+    for analysis in analyses:
+        for point in (analysis or {}).get("points") or []:
+            for key in ("value", "lcl", "ucl", "cl"):
+                number = point.get(key)
+                if isinstance(number, int | float) and not isinstance(number, bool):
+                    numbers.append(float(number))
+    if numbers:
+        low, high = min(numbers), max(numbers)
+        pad = (high - low) * 0.06 or abs(high) * 0.1 or 1.0
+        for figure in figures:
+            yaxis = figure.setdefault("layout", {}).setdefault("yaxis", {})
+            if yaxis.get("visible", True):
+                yaxis["range"] = [low - pad, high + pad]
+    ranges = [
+        figure["layout"]["xaxis"]["range"]
+        for figure in figures
+        if len((figure.get("layout", {}).get("xaxis", {}) or {}).get("range") or []) == 2
+        and figure["layout"]["xaxis"].get("type") == "date"
+    ]
+    if ranges:
+        start = min(str(item[0]) for item in ranges)
+        end = max(str(item[1]) for item in ranges)
+        for figure in figures:
+            xaxis = figure["layout"].get("xaxis") or {}
+            if xaxis.get("type") == "date" and xaxis.get("range"):
+                xaxis["range"] = [start, end]
+
+
 class MeasureBoardView(ChartPageMixin, TemplateView):
     """Small multiples of one measure for every team the caller may see, with the
     collaborative aggregate and the share of teams meeting their goal each month."""
@@ -634,6 +667,21 @@ class MeasureBoardView(ChartPageMixin, TemplateView):
         measure = self.measure
         board = charting.snapshots_for_board(self.collaborative, self.access, measures=[measure])
         figures = charting.board_figures(board, measure, compact=True)
+        shared_scale = self.request.GET.get("scale") != "own"
+        if shared_scale:
+            share_axes(
+                [figure for figure in figures.values() if figure],
+                [
+                    snapshot.analysis
+                    for team in board.teams
+                    if (snapshot := board.cell(team.id, measure.pk)) is not None
+                ],
+                goals=[
+                    (snapshot.summary or {}).get("goal")
+                    for team in board.teams
+                    if (snapshot := board.cell(team.id, measure.pk)) is not None
+                ],
+            )
         own = self.access.team_ids
         multiples = []
         for team in board.teams:
@@ -689,6 +737,7 @@ class MeasureBoardView(ChartPageMixin, TemplateView):
                 not sees_all_teams(self.access)
                 and self.collaborative.data_sharing == DataSharing.ANONYMIZED
             ),
+            shared_scale=shared_scale,
             board_url=self.url("chart_board") if self.access.has(REVIEW_REPORTS) else None,
             measures=charting.board_measures(self.collaborative)
             if sees_all_teams(self.access)

@@ -456,3 +456,23 @@ def test_the_dashboard_offers_compare_teams_when_the_collaborative_shares(client
     content = client.get(dashboard_url(world)).content.decode()
 
     assert f'href="{measure_board_url(world)}"' in content
+
+
+def test_small_multiples_share_one_scale(client, world):
+    client.force_login(world.faculty)
+    multiples = client.get(measure_board_url(world)).context["multiples"]
+    ranges = {tuple(item["chart"]["figure"]["layout"]["yaxis"]["range"]) for item in multiples}
+
+    assert len(ranges) == 1
+    low, high = ranges.pop()
+    assert low < 13 and high > 32  # every team's lowest and highest wait fits
+
+
+def test_small_multiples_can_fit_their_own_data(client, world):
+    client.force_login(world.faculty)
+    response = client.get(measure_board_url(world) + "?scale=own")
+
+    assert all(
+        "range" not in item["chart"]["figure"]["layout"]["yaxis"]
+        for item in response.context["multiples"]
+    )
