@@ -14,7 +14,7 @@ from measures import charting, spc
 from measures.models import MetricValue, MonthlyReport
 from teams.models import Team
 from tests.factories import TeamFactory
-from tests.measures.charting_support import make_world, month
+from tests.measures.charting_support import add_values, make_world, month
 
 pytestmark = pytest.mark.django_db
 
@@ -80,7 +80,12 @@ def _count(client, url: str) -> int:
 
 @pytest.fixture
 def world(org_a):
-    return make_world(org_a)
+    world = make_world(org_a)
+    # Riverside, whose dashboard and chart are opened, has values too: its small charts
+    # are drawn.
+    add_values(world.team, world.mean, {month(i): 20 + i % 4 for i in range(1, MONTHS + 1)})
+    add_values(world.team, world.percentage, {month(i): (i, 20) for i in range(1, MONTHS + 1)})
+    return world
 
 
 @pytest.fixture
