@@ -65,6 +65,8 @@ _cleaner = nh3.Cleaner(
     link_rel=LINK_REL,
     url_schemes=set(URL_SCHEMES),
     url_relative="deny",
+    # Tables look like the site's own (Bootstrap), whatever the user wrote.
+    set_tag_attribute_values={"table": {"class": "table table-sm w-auto"}},
 )
 
 

@@ -63,6 +63,7 @@ class PostItem:
     post: Post
     team_label: str
     author_label: str
+    shows_author: bool
     can_edit: bool
     can_remove: bool
 
@@ -72,6 +73,7 @@ def _post_item(labels: selectors.Labels, post: Post) -> PostItem:
         post=post,
         team_label=labels.team(post.team_id),
         author_label=labels.author(post.author, post.team_id),
+        shows_author=labels.shows_author(post.team_id),
         can_edit=selectors.can_edit_post(labels.access, post),
         can_remove=selectors.can_remove_post(labels.access, post),
     )

@@ -104,7 +104,7 @@ def test_single_newline_becomes_a_line_break():
 def test_table_renders_with_alignment():
     html = render("| Team | Falls |\n|:--|--:|\n| A | 3 |")
 
-    assert "<table>" in html
+    assert '<table class="table table-sm w-auto">' in html
     assert '<td align="right">3</td>' in html
 
 

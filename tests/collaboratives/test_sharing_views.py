@@ -141,7 +141,7 @@ def test_the_feed_hides_another_teams_name_and_author_when_anonymized(client, or
     assert "Our win" in html
     assert "Riverside" not in html
     assert "Max Member" not in html
-    assert re.search(r"A member of Team [A-Z]", html)
+    assert re.search(r"<strong>Team [A-Z]</strong>", html)
 
 
 def test_a_member_posts_a_win_through_the_form(client, world):
