@@ -17,7 +17,8 @@ from collaboratives.models import NotificationFrequency, PostKind, ResourceKind
 from collaboratives.uploads import RESOURCE_POLICY, max_upload_bytes
 
 MARKDOWN_HELP = (
-    "You can use Markdown: **bold**, _italic_, lists with - , links as [words](https://…)."
+    "You can use Markdown: **bold**, _italic_, lines starting with “- ” for a list, "
+    "and links as [words](https://…)."
 )
 
 
@@ -70,7 +71,8 @@ class PostForm(forms.Form):
                 self.fields["team"].choices = (
                     teams if len(teams) == 1 else [("", "Choose a team"), *teams]
                 )
-                self.fields["team"].help_text = "Announcements are posted for no team."
+                if any(value == PostKind.ANNOUNCEMENT for value, _ in kinds):
+                    self.fields["team"].help_text = "Announcements are posted for no team."
             else:
                 del self.fields["team"]
         if not can_pin:
