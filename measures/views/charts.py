@@ -527,6 +527,8 @@ class BoardCell:
     measure: Measure
     headline: Headline
     url: str
+    # The latest value is older than the newest month on the board: the team is behind.
+    behind: bool = False
 
 
 @dataclass
@@ -576,6 +578,19 @@ class ReviewBoardView(ChartPageMixin, TemplateView):
                 row.concerning += cell_headline.variation == "concerning"
                 row.improving += cell_headline.variation == "improving"
             rows.append(row)
+        newest = max(
+            (
+                cell.headline.latest_month
+                for row in rows
+                for cell in row.cells
+                if cell.headline.latest_month is not None
+            ),
+            default=None,
+        )
+        for row in rows:
+            for cell in row.cells:
+                month = cell.headline.latest_month
+                cell.behind = newest is not None and month is not None and month < newest
         for position, row in enumerate(rows):
             row.name_position = position
         for position, row in enumerate(sorted(rows, key=_signal_key)):
@@ -592,6 +607,7 @@ class ReviewBoardView(ChartPageMixin, TemplateView):
             rows=rows,
             sort=sort,
             sort_measure=column,
+            newest_month=newest,
             stale=any(not cell.headline.is_current for row in rows for cell in row.cells),
             counts={
                 "concerning": sum(row.concerning for row in rows),

@@ -476,3 +476,15 @@ def test_small_multiples_can_fit_their_own_data(client, world):
         "range" not in item["chart"]["figure"]["layout"]["yaxis"]
         for item in response.context["multiples"]
     )
+
+
+def test_a_board_cell_shows_the_month_of_a_value_older_than_the_newest(client, world):
+    # The newest month on the board is June 2027 (month 18).
+    add_values(world.team, world.percentage, {month(17): (5, 10)})
+    add_values(world.other_team, world.percentage, {month(18): (5, 10)})
+    client.force_login(world.faculty)
+    rows = client.get(board_url()).context["rows"]
+    index = [m.pk for m in client.get(board_url()).context["measures"]].index(world.percentage.pk)
+    behind = {row.label: row.cells[index].behind for row in rows}
+
+    assert behind == {"Hillside Centre": False, "Riverside Clinic": True}
