@@ -349,7 +349,7 @@ class ChartDetailView(SeriesMixin, TemplateView):
         if not forms.is_valid():
             return self.render_page(forms)
         try:
-            charting.update_chart_settings(
+            saved = charting.update_chart_settings(
                 team=self.team,
                 measure=self.measure,
                 actor=request.user,
@@ -374,12 +374,15 @@ class ChartDetailView(SeriesMixin, TemplateView):
         except DomainError as error:
             forms.add_service_error(error.field, error.message)
             return self.render_page(forms)
-        # The person who changed the settings sees the result at once: this one series is
-        # analysed now (the refresh queued on commit then finds it current and stops).
-        charting.refresh_snapshot(self.team, self.measure)
-        messages.success(
-            request, "The chart settings are saved and the chart has been analysed again."
-        )
+        if saved.version == forms.version:
+            messages.info(request, "Nothing had changed, so nothing was saved.")
+        else:
+            # The person who changed the settings sees the result at once: this one series
+            # is analysed now (the refresh queued on commit then finds it current).
+            charting.refresh_snapshot(self.team, self.measure)
+            messages.success(
+                request, "The chart settings are saved and the chart has been analysed again."
+            )
         return HttpResponseRedirect(self.chart_url(self.team.pk, self.measure.pk) + "#chart")
 
     def settings_forms(

@@ -488,3 +488,11 @@ def test_a_board_cell_shows_the_month_of_a_value_older_than_the_newest(client, w
     behind = {row.label: row.cells[index].behind for row in rows}
 
     assert behind == {"Hillside Centre": False, "Riverside Clinic": True}
+
+
+def test_saving_unchanged_settings_says_nothing_changed(client, world):
+    client.force_login(world.lead)
+    response = client.post(chart_url(world), settings_post(), follow=True)
+
+    assert "Nothing had changed" in response.content.decode()
+    assert saved_settings(world) is None
