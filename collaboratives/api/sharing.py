@@ -77,6 +77,9 @@ class CommentSerializer(serializers.ModelSerializer):
     author = serializers.SerializerMethodField(
         help_text="The author's name, or 'A member of Team C' when the team's name is hidden."
     )
+    team_label = serializers.SerializerMethodField(
+        help_text="The commenter's team as you may see it; '' for faculty and staff."
+    )
     removed = serializers.SerializerMethodField()
     can_edit = serializers.SerializerMethodField()
     can_remove = serializers.SerializerMethodField()
@@ -88,6 +91,7 @@ class CommentSerializer(serializers.ModelSerializer):
             "body",
             "body_html",
             "author",
+            "team_label",
             "created_at",
             "edited_at",
             "removed",
@@ -95,6 +99,9 @@ class CommentSerializer(serializers.ModelSerializer):
             "can_remove",
         ]
         read_only_fields = fields
+
+    def get_team_label(self, comment: Comment) -> str:
+        return "" if comment.is_removed else _labels(self.context).team(comment.team_id)
 
     def get_body(self, comment: Comment) -> str:
         return comment.body

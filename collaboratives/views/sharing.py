@@ -83,6 +83,7 @@ def _post_item(labels: selectors.Labels, post: Post) -> PostItem:
 class CommentItem:
     comment: Comment
     author_label: str
+    team_label: str
     can_edit: bool
     can_remove: bool
 
@@ -199,6 +200,9 @@ class PostDetailView(PostMixin, TemplateView):
             CommentItem(
                 comment=comment,
                 author_label=self.labels.author(comment.author, comment.team_id),
+                team_label=self.labels.team(comment.team_id)
+                if self.labels.shows_author(comment.team_id)
+                else "",
                 can_edit=selectors.can_edit_comment(self.access, comment),
                 can_remove=selectors.can_remove_comment(self.access, comment),
             )

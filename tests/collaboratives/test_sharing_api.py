@@ -407,3 +407,22 @@ def test_a_resource_is_moved_to_a_session_of_the_collaborative_only(request, wor
     assert moved.json()["session"] == session.pk
     assert refused.status_code == 400
     assert "session" in refused.json()["errors"]
+
+
+def test_comments_read_with_their_teams(request, world):
+    response = _client(world, "member", request).get(_url(world, "api:post-comments"))
+
+    assert response.json() == [
+        {
+            "id": world.comment.pk,
+            "body": "How?",
+            "body_html": "<p>How?</p>",
+            "author": "Olga Other",
+            "team_label": "Hillside Center",
+            "created_at": response.json()[0]["created_at"],
+            "edited_at": None,
+            "removed": False,
+            "can_edit": False,
+            "can_remove": False,
+        }
+    ]
