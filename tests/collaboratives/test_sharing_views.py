@@ -281,6 +281,30 @@ def test_the_feed_runs_the_same_queries_for_2_or_50_teams(
     assert response.status_code == 200
 
 
+POST_QUERIES = 13
+
+
+@pytest.mark.parametrize("count", [2, 50])
+def test_a_post_page_runs_the_same_queries_for_2_or_50_commenting_teams(
+    client, world, count, django_assert_num_queries
+):
+    with scopes_disabled():
+        post = PostFactory(collaborative=world.collaborative, author=world.member)
+        for _ in range(count):
+            team = TeamFactory(collaborative=world.collaborative)
+            CommentFactory(post=post, team=team)
+    as_user(client, world.other)
+    client.get(url(world, "post_detail", pk=post.pk))  # warm the session
+
+    # session, user, organization, membership, collaborative, leadership roles, roster places,
+    # savepoint; the post with its author and team; the comments with their authors; team
+    # labels; the organization switcher; release.
+    with django_assert_num_queries(POST_QUERIES):
+        response = client.get(url(world, "post_detail", pk=post.pk))
+
+    assert len(response.context["comments"]) == count
+
+
 # --- Resources -------------------------------------------------------------------------------
 
 RESOURCE_LIST_QUERIES = 13
