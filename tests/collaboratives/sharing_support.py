@@ -61,9 +61,7 @@ def make_world(organization, *, data_sharing: str = "named", alice=None) -> Shar
         member = person("max@riverside.example", "Max Member")
         TeamMemberFactory(team=riverside, user=member, email=member.email, roles=["clinician"])
         lead = person("lena@riverside.example", "Lena Lead")
-        TeamMemberFactory(
-            team=riverside, user=lead, email=lead.email, roles=["day_to_day_leader"]
-        )
+        TeamMemberFactory(team=riverside, user=lead, email=lead.email, roles=["day_to_day_leader"])
         other = person("olga@hillside.example", "Olga Other")
         TeamMemberFactory(team=hillside, user=other, email=other.email, roles=["clinician"])
         faculty = person("fay@example.org", "Fay Faculty")
