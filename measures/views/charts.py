@@ -199,15 +199,23 @@ class TeamDashboardView(ChartPageMixin, TemplateView):
         series = charting.snapshots_for_team(team)
         # The collaborative's measures first, then the team's own.
         series.sort(key=lambda item: (item[0].team_id is not None, item[0].order, item[0].pk))
-        for measure, snapshot in series:
+        for measure, _ in series:
             measure.collaborative = self.collaborative
+        # Settings and learning sessions of every drawn series in one go (small charts
+        # leave the PDSA cycles out).
+        contexts = charting.chart_contexts_for_team(
+            team,
+            [item for item in series if (item[1].analysis or {}).get("points")],
+            compact=True,
+            with_annotations=False,
+        )
+        for measure, snapshot in series:
             card_headline = headline(snapshot, measure)
             chart = None
-            if (snapshot.analysis or {}).get("points"):
-                ctx = charting.chart_context_for(
-                    team, measure, snapshot, compact=True, with_annotations=False
+            if measure.pk in contexts:
+                chart = charts.chart_block(
+                    snapshot.analysis, contexts[measure.pk], chart_id=f"chart-{measure.pk}"
                 )
-                chart = charts.chart_block(snapshot.analysis, ctx, chart_id=f"chart-{measure.pk}")
             cards.append(
                 Card(
                     measure=measure,

@@ -8,12 +8,13 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from measures import charting, spc
-from measures.models import MetricValue, MonthlyReport
+from measures.models import ChartSettings, Measure, MetricValue, MonthlyReport
 from teams.models import Team
-from tests.factories import TeamFactory
+from tests.factories import LearningSessionFactory, MeasureFactory, PDSACycleFactory, TeamFactory
 from tests.measures.charting_support import add_values, make_world, month
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +193,66 @@ def test_a_missing_snapshot_is_computed_once_and_then_read(client, world, counte
 
     assert computed > 0
     assert counted_analyses == []
+
+
+def _only_two_measures(world) -> None:
+    """Riverside reports two measures (both with values): the others are archived."""
+    with scopes_disabled():
+        for measure in (world.rate, world.count, world.custom):
+            measure.archived_at = timezone.now()
+            measure.save(update_fields=["archived_at"])
+
+
+def _add_measures(world, count: int) -> None:
+    """``count`` more collaborative measures, each with a year of Riverside's values, a
+    phase break in its settings and a PDSA cycle linked to it."""
+    with scopes_disabled():
+        for index in range(count):
+            measure = MeasureFactory(
+                collaborative=world.collaborative,
+                name=f"Extra measure {index}",
+                shape="mean",
+                unit="days",
+                direction="down",
+                default_chart="i",
+                order=10 + index,
+            )
+            add_values(world.team, measure, {month(i): 10 + i % 3 for i in range(1, MONTHS + 1)})
+            ChartSettings.objects.create(
+                organization=world.organization,
+                team=world.team,
+                measure=measure,
+                version=1,
+                phase_breaks=[{"month": month(6).isoformat(), "label": "New intake"}],
+            )
+            PDSACycleFactory(team=world.team, measures=[measure], status="done")
+
+
+def _refresh_all(world) -> None:
+    with scopes_disabled():
+        measure_ids = list(
+            Measure.objects.filter(collaborative=world.collaborative).values_list("pk", flat=True)
+        )
+    with scope(organization=world.organization):
+        charting.refresh(measure_ids=measure_ids)
+
+
+def test_the_team_dashboard_costs_the_same_for_2_and_8_measures(client, world):
+    with scopes_disabled():
+        LearningSessionFactory(collaborative=world.collaborative, number=1)
+        LearningSessionFactory(collaborative=world.collaborative, number=2)
+    _only_two_measures(world)
+    _refresh_all(world)
+    client.force_login(world.faculty)
+    url = _pages(world)["dashboard"]
+    response = client.get(url)
+    assert len(response.context["cards"]) == 2
+    assert all(card.chart for card in response.context["cards"])
+    two = _count(client, url)
+    _add_measures(world, 6)
+    _refresh_all(world)
+    response = client.get(url)
+    assert len(response.context["cards"]) == 8
+    assert all(card.chart for card in response.context["cards"])
+
+    assert _count(client, url) == two
