@@ -36,6 +36,9 @@ AUDIT_AREAS: dict[str, tuple[str, tuple[str, ...]]] = {
             "bsc.readiness_item.",
         ),
     ),
+    "bsc.pdsa": ("PDSA cycles", ("bsc.pdsa.",)),
+    "bsc.assessment": ("Progress scores and spread plans", ("bsc.assessment.", "bsc.spread_plan.")),
+    "bsc.sharing": ("Sharing feed and resources", ("bsc.sharing.",)),
 }
 
 

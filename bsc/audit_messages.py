@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from bsc.audit import AuditEntry
@@ -133,14 +133,122 @@ MESSAGES: dict[str, str] = {
     "bsc.report.accepted": "accepted the {month} report of {team}",
     "bsc.report.reopened": "reopened the {month} report of {team}",
     "bsc.report.unlocked": "unlocked the {month} report of {team} for {days} days",
+    "bsc.assessment.created": "recorded the {kind_label} of “{team}” for {month}: {score}",
+    "bsc.assessment.changed": (
+        "changed the {kind_label} of “{team}” for {month} ({field_labels}); the score is {score}"
+    ),
+    "bsc.assessment.scale_changed": (
+        "reworded the levels {level_scores} of the progress scale of “{collaborative}”"
+    ),
+    "bsc.spread_plan.created": "wrote the spread plan of “{team}”",
+    "bsc.spread_plan.changed": "changed the spread plan of “{team}”: {field_labels}",
+    "bsc.chart.settings_changed": ("changed the chart of “{measure}” for “{team}”: {field_labels}"),
+    "bsc.sharing.post_created": "posted the {kind_label} “{target}”",
+    "bsc.sharing.post_updated": "{post_change} the post “{target}”",
+    "bsc.sharing.post_removed": "removed the post “{title}”",
+    "bsc.sharing.comment_created": "replied to a post",
+    "bsc.sharing.comment_updated": "edited a reply to a post",
+    "bsc.sharing.comment_removed": "removed a reply to a post",
+    "bsc.sharing.preference_set": "chose how to hear about new posts: {frequency_label}",
+    "bsc.sharing.resource_added": "shared the resource “{target}”",
+    "bsc.sharing.resource_updated": "changed the resource “{target}”: {field_labels}",
+    "bsc.sharing.resource_deleted": "deleted the resource “{title}”",
+}
+
+# Words for the field names services log, so a sentence never shows a code name.
+FIELD_LABELS: dict[str, str] = {
+    # Progress assessments
+    "score": "score",
+    "justification": "justification",
+    "comments": "comments",
+    "suggestions": "suggestions",
+    "shared_with_team": "shared with the team",
+    # Spread plans
+    "what": "what will be spread",
+    "to_whom": "to whom",
+    "expected_improvement": "expected improvement",
+    "target_date": "by when",
+    "learning_transfer": "how learning moves from the pilot",
+    # Chart settings
+    "chart_type": "chart type",
+    "rule_set": "signal rules",
+    "phase_breaks": "phases",
+    "freeze_month": "frozen limits",
+    "exclusions": "excluded points",
+    # Shared resources
+    "title": "title",
+    "description": "description",
+    "kind": "kind",
+    "url": "link",
+    "file": "file",
+    "team": "team",
+    "session": "learning session",
+}
+
+KIND_LABELS: dict[str, str] = {
+    "faculty": "faculty score",
+    "self": "self-score",
+    "announcement": "announcement",
+    "win": "win",
+    "question": "question",
+    "lesson": "lesson learned",
+}
+
+FREQUENCY_LABELS: dict[str, str] = {
+    "immediate": "an e-mail for each post or reply",
+    "daily": "a daily digest",
+    "off": "no e-mail",
 }
 
 
+def _field_labels(fields: Any) -> str:
+    if isinstance(fields, str):
+        fields = [name.strip() for name in fields.split(",") if name.strip()]
+    if not isinstance(fields, (list, tuple)) or not fields:
+        return "nothing"
+    return ", ".join(FIELD_LABELS.get(str(name), str(name).replace("_", " ")) for name in fields)
+
+
+def _post_change(data: dict[str, Any]) -> str:
+    words = []
+    if data.get("text"):
+        words.append("edited")
+    if "pinned" in data:
+        words.append("pinned" if data["pinned"] else "unpinned")
+    return " and ".join(words) or "changed"
+
+
+def _derived(data: dict[str, Any]) -> dict[str, str]:
+    """Plain words computed from the logged data, for the sentences above."""
+    fields = data.get("fields", data.get("changed"))
+    levels = data.get("levels")
+    kind = data.get("kind")
+    frequency = data.get("frequency")
+    return {
+        "kind_label": KIND_LABELS.get(kind, str(kind or "").replace("_", " ")),
+        "field_labels": _field_labels(fields),
+        "post_change": _post_change(data),
+        "level_scores": ", ".join(
+            str(level.get("score", "")) for level in levels if isinstance(level, dict)
+        )
+        if isinstance(levels, list)
+        else "",
+        "frequency_label": FREQUENCY_LABELS.get(frequency, str(frequency or "")),
+    }
+
+
 def describe(entry: AuditEntry) -> str:
+    """The entry as a sentence after the actor's name; the raw action when none fits.
+
+    A sentence may use the logged data, ``{target}`` (what the entry concerns) and the
+    plain words ``_derived`` computes (``{kind_label}``, ``{field_labels}``, ...).
+    """
     template = MESSAGES.get(entry.action)
     if template is None:
         return entry.action
+    data = entry.data if isinstance(entry.data, dict) else {}
+    values = {"target": entry.target_repr, **_derived(data), **data}
     try:
-        return template.format(**entry.data)
-    except (KeyError, IndexError):
+        return template.format(**values)
+    except (KeyError, IndexError, ValueError, AttributeError):
         return entry.action
