@@ -21,6 +21,8 @@ from django.views.generic import FormView, TemplateView
 from bsc.exceptions import DomainError
 from bsc.views import CollaborativeViewMixin, TeamViewMixin
 from collaboratives.permissions import MANAGE_TEAMS, VIEW_COLLABORATIVE
+from pdsa import permissions as pdsa_rules
+from teams import assessment_permissions as assessment_rules
 from teams.composition import composition_warnings, rules_for, rules_summary
 from teams.forms.teams import TeamForm, TeamMemberForm
 from teams.models import TeamMember, TeamStatus
@@ -101,6 +103,16 @@ class TeamDetailView(TeamViewMixin, TemplateView):
         kwargs["rules_text"] = rules_summary(rules_for(self.collaborative))
         kwargs["can_manage_roster"] = self.access.can_manage_roster(self.team)
         kwargs["can_manage_teams"] = self.has_perm(MANAGE_TEAMS)
+        # The team's improvement work, linked only for those who may open it; an applicant
+        # has none yet.
+        working = self.team.status != TeamStatus.APPLICANT
+        kwargs["can_view_cycles"] = working and pdsa_rules.can_view_cycles(self.access, self.team)
+        kwargs["can_view_progress"] = working and assessment_rules.can_view_assessments(
+            self.access, self.team
+        )
+        kwargs["can_view_spread_plan"] = working and assessment_rules.can_view_spread_plan(
+            self.access, self.team
+        )
         return super().get_context_data(**kwargs)
 
 
