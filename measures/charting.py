@@ -14,7 +14,9 @@
   (sum of numerators over sum of denominators, or the mean of teams) with the
   share of teams meeting their goal each month.
 - ``mark_stale`` + ``queue_refresh`` (``series_changed`` does both): called by
-  every write that changes what a chart is computed from; the Celery task
+  every write that changes what a chart is computed from (values, settings, goals,
+  measures; ``cycle_changed`` for PDSA cycles, ``collaborative_changed`` for
+  learning sessions and the collaborative's rule set and dates); the Celery task
   ``measures.tasks_charts.refresh_snapshots`` recomputes on commit.
 
 Snapshots are computed in bulk (``compute_snapshots``): values, settings and
@@ -1453,6 +1455,66 @@ def series_changed(
     queue_refresh(organization_id=organization_id, measure_ids=measure_ids, team_ids=team_ids)
 
 
+# What a PDSA cycle's annotation on a chart shows (its start day, title and decision) and
+# the fields whose change can move them.
+ANNOTATED_CYCLE_FIELDS = frozenset({"title", "decision", "started_on", "status", "measures"})
+# The collaborative's settings that its charts are computed from: the default rule set, and
+# the dates that bound the series' months.
+COLLABORATIVE_CHART_INPUTS = frozenset({"run_chart_rules", "start_date", "end_date"})
+
+
+def cycle_changed(
+    cycle: Any,
+    *,
+    fields: Any = None,
+    earlier_measure_ids: list[int] | tuple[int, ...] = (),
+) -> None:
+    """A PDSA cycle was created, changed or is about to be deleted: the team's series of
+    the measures it names (and of ``earlier_measure_ids``, the ones it named before) are
+    stale now and refreshed on commit.
+
+    ``fields``: the names of the changed fields (a change of none that the annotation
+    shows changes no chart); None for a created or deleted cycle, which changes charts
+    only once it has started (a cycle still planned is not drawn).
+    """
+    if fields is None:
+        if cycle.started_on is None:
+            return
+    elif not ANNOTATED_CYCLE_FIELDS & set(fields):
+        return
+    measure_ids = set(earlier_measure_ids)
+    if cycle.pk is not None:
+        measure_ids.update(cycle.measures.values_list("pk", flat=True))
+    if not measure_ids:
+        return
+    series_changed(
+        organization_id=cycle.organization_id,
+        measure_ids=sorted(measure_ids),
+        team_ids=[cycle.team_id],
+    )
+
+
+def collaborative_changed(collaborative: Collaborative, *, fields: Any = None) -> None:
+    """Something every chart of the collaborative draws changed (a learning session, its
+    rule set or dates): its kept snapshots are stale now and refreshed on commit.
+
+    ``fields``: the names of the collaborative's changed settings (only
+    ``COLLABORATIVE_CHART_INPUTS`` matter); None when a learning session changed.
+    """
+    if fields is not None and not COLLABORATIVE_CHART_INPUTS & set(fields):
+        return
+    measure_ids = sorted(
+        set(
+            ChartSnapshot.objects.filter(collaborative_id=collaborative.pk).values_list(
+                "measure_id", flat=True
+            )
+        )
+    )
+    if not measure_ids:
+        return
+    series_changed(organization_id=collaborative.organization_id, measure_ids=measure_ids)
+
+
 def refresh(
     *,
     measure_ids: list[int] | None = None,
@@ -1462,8 +1524,8 @@ def refresh(
     """Recompute the named series (stale, missing or changed) and their aggregates, in the
     active organization scope (the Celery task's body). With neither ids: the measures
     with a stale snapshot, or with ``verify`` every series of every current collaborative
-    (whatever changed outside the hooks: learning sessions, PDSA cycles, the collaborative's
-    rule set). Returns counts for the log."""
+    (whatever a lost refresh or a write outside the services left behind). Returns counts
+    for the log."""
     from collaboratives.models import Collaborative
     from teams.models import Team, TeamStatus
 

@@ -1,16 +1,17 @@
 """Keeping chart snapshots current, in workers.
 
 Every write that changes what a chart is computed from (values, chart
-settings, goals, a measure's shape or default chart) marks the snapshots stale
-and queues ``refresh_snapshots`` on commit (``measures.charting.series_changed``).
+settings, goals, a measure's shape or default chart, the PDSA cycles and
+learning sessions drawn on it, the collaborative's rule set and dates) marks the
+snapshots stale and queues ``refresh_snapshots`` on commit
+(``measures.charting.series_changed``).
 The task recomputes the named series whose inputs changed and the aggregates
 of their measures; a series whose fingerprint still matches is only marked
 current, so a repeated or late task costs little and never goes backwards.
 
 ``charts_sweep`` (beat, hourly) queues a verifying refresh per organization with
-snapshots: it catches what no hook announces (learning sessions and PDSA cycles
-drawn on the charts, the collaborative's rule set) and any refresh lost while the
-broker was away. Only series whose fingerprint changed are recomputed.
+snapshots: it catches any refresh lost while the broker was away and any write
+made outside the services. Only series whose fingerprint changed are recomputed.
 """
 
 from __future__ import annotations

@@ -28,6 +28,7 @@ from bsc.exceptions import ConflictError, DomainError
 from collaboratives.models import ChangeIdea
 from collaboratives.services.core import ensure_not_archived
 from collaboratives.uploads import check_upload, display_name
+from measures import charting
 from measures.models import Measure
 from pdsa.models import (
     STATUS_ORDER,
@@ -313,6 +314,7 @@ def cycle_create(
         target=cycle,
         data={"title": cycle.title, "team": team.name, "source": source},
     )
+    charting.cycle_changed(cycle)
     return cycle
 
 
@@ -375,11 +377,13 @@ def cycle_update(
     new: dict[str, Any] = {}
     plain: dict[str, Any] = {}
     measures = None
+    earlier_measure_ids: list[int] = []
     for name, value in cleaned.items():
         before = _current(current, name)
         if name == "measures":
             if {m.pk for m in before} != {m.pk for m in value}:
                 measures = value
+                earlier_measure_ids = [m.pk for m in before]
                 old[name], new[name] = _shown(name, before), _shown(name, value)
             continue
         if before != value:
@@ -421,6 +425,7 @@ def cycle_update(
     _record(current, actor, stage, old, new, source)
     if moved_to:
         _log_move(current, actor, moved_to, source)
+    charting.cycle_changed(current, fields=new, earlier_measure_ids=earlier_measure_ids)
     return _fresh(current, cycle)
 
 
@@ -491,6 +496,7 @@ def cycle_move(
     _bump(current, person_of(actor), **fields)
     _record(current, actor, "status", old, new, source)
     _log_move(current, actor, status, source)
+    charting.cycle_changed(current, fields=new)
     return _fresh(current, cycle)
 
 
@@ -608,6 +614,7 @@ def cycle_delete(*, cycle: PDSACycle, actor: Any) -> None:
     )
     for attachment in cycle.attachments.all():
         _delete_file_on_commit(attachment.file.storage, attachment.file.name)
+    charting.cycle_changed(cycle)
     cycle.delete()
 
 

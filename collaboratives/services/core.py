@@ -363,6 +363,10 @@ def collaborative_update(
 
             # The last action period runs to the end date: keep it in step.
             action_periods_refresh(locked)
+        from measures import charting
+
+        # Charts follow the rule set and the dates (their months).
+        charting.collaborative_changed(locked, fields=diff)
         log_action(
             organization=locked.organization,
             actor=actor,

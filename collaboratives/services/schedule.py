@@ -171,6 +171,13 @@ def _session_data(session: LearningSession) -> dict[str, Any]:
     }
 
 
+def _charts_changed(collaborative: Collaborative) -> None:
+    """Learning sessions are drawn on every chart of the collaborative: refresh them."""
+    from measures import charting
+
+    charting.collaborative_changed(collaborative)
+
+
 def learning_session_create(
     *,
     collaborative: Collaborative,
@@ -222,6 +229,7 @@ def learning_session_create(
             target=session,
             data=_session_data(session),
         )
+        _charts_changed(collaborative)
     return session
 
 
@@ -269,6 +277,8 @@ def learning_session_update(
             target=session,
             data={**after, "changed": changed},
         )
+        if changed:  # the charts draw its number, title and dates
+            _charts_changed(collaborative)
     return session
 
 
@@ -287,6 +297,7 @@ def learning_session_delete(*, session: LearningSession, actor: Any) -> None:
         )
         session.delete()
         action_periods_refresh(collaborative)
+        _charts_changed(collaborative)
         # The stored files go only once the deletion is committed.
         for stored in files:
             transaction.on_commit(lambda f=stored: f.storage.delete(f.name))
