@@ -139,3 +139,86 @@ def send_application_invite_email(
             "link": apply_url(organization.slug, collaborative.slug),
         },
     )
+
+
+# --- Progress assessments ------------------------------------------------------------------
+
+
+def team_lead_accounts(team_id: int) -> list[str]:
+    """E-mail addresses of the team's senior and day-to-day leaders who have an account (the
+    e-mail links to a page behind sign-in), without duplicates."""
+    from teams.models import TeamMember
+    from teams.roles import LEAD_ROLES
+
+    members = (
+        TeamMember.objects.filter(
+            team_id=team_id, roles__role__in=LEAD_ROLES, user__isnull=False, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("pk")
+        .distinct()
+    )
+    emails: list[str] = []
+    for member in members:
+        email = member.user.email
+        if email and email.lower() not in {known.lower() for known in emails}:
+            emails.append(email)
+    return emails
+
+
+@shared_task(base=TenantTask, autoretry_for=TRANSPORT_ERRORS, retry_backoff=True, max_retries=5)
+def send_assessment_shared_email(*, organization_id: int, assessment_id: int, version: int) -> None:
+    """Tell the team's leads that faculty shared a score (or changed a shared one) with them.
+
+    Sent once per version shared: the row is locked and ``notified_version`` moves on only
+    when the e-mail went out, so a retried or duplicate task sends nothing twice. A late task
+    sends what the team sees now; nothing when faculty took the score back meanwhile.
+    """
+    from django.db import transaction
+
+    from teams.models import AssessmentKind, ProgressAssessment
+    from teams.selectors.assessments import scale_levels, score_text
+
+    with transaction.atomic():
+        assessment = ProgressAssessment.objects.select_for_update().filter(pk=assessment_id).first()
+        if (
+            assessment is None
+            or assessment.kind != AssessmentKind.FACULTY
+            or not assessment.shared_with_team
+            or (assessment.notified_version or 0) >= version
+        ):
+            return
+        team = assessment.team
+        collaborative = team.collaborative
+        organization = collaborative.organization
+        if collaborative.archived_at is not None:
+            return
+        recipients = team_lead_accounts(team.pk)
+        if recipients:
+            level = next(
+                (level for level in scale_levels(collaborative) if level.score == assessment.score),
+                None,
+            )
+            month = f"{assessment.month:%Y-%m}"
+            path = reverse(
+                "team_assessments",
+                kwargs={"org": organization.slug, "collab": collaborative.slug, "team": team.pk},
+            )
+            send_templated_email(
+                "assessment-shared",
+                recipients,
+                {
+                    "assessment": assessment,
+                    "score": score_text(assessment.score),
+                    "level": level,
+                    "changed": assessment.notified_version is not None,
+                    "team": team,
+                    "collaborative": collaborative,
+                    "organization": organization,
+                    "assessor": assessment.assessed_by,
+                    "link": absolute_url(f"{path}?month={month}#month-{month}"),
+                },
+            )
+        ProgressAssessment.objects.filter(pk=assessment.pk).update(
+            notified_version=assessment.version
+        )

@@ -142,6 +142,12 @@ class ProgressAssessment(models.Model):
         default=True, help_text="Faculty scores: the team sees the score and feedback."
     )
     shared_at = models.DateTimeField(null=True, blank=True)
+    notified_version = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="Faculty scores: the version the team's leads were last e-mailed about.",
+    )
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

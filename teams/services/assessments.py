@@ -22,6 +22,7 @@ from collaboratives.services.core import ensure_not_archived
 from teams.models import AssessmentKind, AssessmentScaleLevel, ProgressAssessment
 from teams.models.assessments import MAX_SCORE, MIN_SCORE, SCORE_STEP
 from teams.selectors import assessments as selectors
+from teams.tasks import send_assessment_shared_email
 
 if TYPE_CHECKING:
     from collaboratives.models import Collaborative
@@ -141,6 +142,8 @@ def assessment_save(
                 current = ProgressAssessment.objects.get(team=team, month=month, kind=kind)
                 raise StaleAssessmentError(current) from None
             _log(assessment, actor, "created", old=None, source=source)
+            if assessment.is_faculty and assessment.shared_with_team:
+                _notify_team(assessment)
             return assessment
         existing.team = team
         existing.collaborative = collaborative
@@ -160,7 +163,23 @@ def assessment_save(
         existing.version += 1
         existing.save()
         _log(existing, actor, "changed", old=old, source=source)
+        if (
+            existing.is_faculty
+            and existing.shared_with_team
+            and (not old["shared_with_team"] or old["score"] != _snapshot(existing)["score"])
+        ):
+            _notify_team(existing)
         return existing
+
+
+def _notify_team(assessment: ProgressAssessment) -> None:
+    """E-mail the team's leads once this save commits: a faculty score was shared with the
+    team, or the shared score changed (the task sends each version once)."""
+    send_assessment_shared_email.delay_on_commit(
+        organization_id=assessment.organization_id,
+        assessment_id=assessment.pk,
+        version=assessment.version,
+    )
 
 
 def _deleted_placeholder(team: Team, month: dt.date, kind: str) -> ProgressAssessment:
