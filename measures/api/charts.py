@@ -3,10 +3,12 @@
 Per team x measure (``collaboratives/<collab>/teams/<team>/measures/<measure>/chart/``):
 the analysis (the statistics.md section-9 dictionary: points, centre line,
 limits, signals, phases) with the chart type, rule set, settings, the
-plain-language explanations, the variation and assurance icons and when it was
-computed; ``settings/`` to read and change how the series is charted (PATCH
-with the ``version`` read: 409 with the current settings when stale);
-``history/`` for every change of the settings.
+plain-language explanations, the variation and assurance icons, when it was
+computed, and what the chart draws besides: the team's PDSA cycles (for the team's
+own people, faculty and staff, as the figure) and the learning sessions;
+``settings/`` to read and change how the series is charted (PATCH with the
+``version`` read: 409 with the current settings when stale); ``history/`` for
+every change of the settings.
 
 Per collaborative: ``charts/board/`` (teams x measures with icons, latest value
 and goal, teams named as the collaborative shares data) and
@@ -44,7 +46,12 @@ from bsc.api import (
 )
 from collaboratives.permissions import VIEW_COLLABORATIVE
 from measures import charting
-from measures.chart_permissions import can_edit_chart_settings, can_view_chart, sees_team_notes
+from measures.chart_permissions import (
+    can_edit_chart_settings,
+    can_view_chart,
+    sees_team_in_full,
+    sees_team_notes,
+)
 from measures.models import ChartSnapshot, Measure
 from measures.spc import CHARTS as SPC_CHARTS
 from measures.spc import analyze
@@ -64,6 +71,68 @@ ANALYSIS = OpenApiResponse(
     "`variation`, `assurance`, `goal`, `latest_value`, `latest_month`, `computed_at`, "
     "`is_current`.",
 )
+
+
+class ChartAnnotationSerializer(serializers.Serializer):
+    """A PDSA cycle drawn on the chart."""
+
+    date = serializers.DateField(help_text="The day the cycle started (its Do).")
+    title = serializers.CharField(help_text="The cycle's title, shortened to 60 letters.")
+    decision = serializers.CharField(
+        allow_blank=True,
+        help_text="The Act decision once made: `adopt`, `adapt` or `abandon`; else empty.",
+    )
+    url = serializers.CharField(help_text="The cycle's page.")
+
+
+class LearningSessionBandSerializer(serializers.Serializer):
+    """A learning session, drawn as a shaded band."""
+
+    start = serializers.DateField()
+    end = serializers.DateField()
+    name = serializers.CharField(help_text="“Learning Session 2: Spread”.")
+
+
+class TeamChartSerializer(serializers.Serializer):
+    """For the schema: a team's chart of a measure."""
+
+    chart = serializers.CharField(help_text="The chart the analysis was made for.")
+    points = serializers.ListField(
+        child=serializers.DictField(), help_text="Per month, as statistics.md section 9."
+    )
+    phases = serializers.ListField(
+        child=serializers.DictField(), help_text="Per phase, as statistics.md section 9."
+    )
+    error = serializers.CharField(
+        required=False, help_text="Why the statistics refused the data, if they did."
+    )
+    chart_type = serializers.CharField()
+    rule_set = serializers.ChoiceField(choices=["ihi", "anhoj"])
+    months = serializers.ListField(child=serializers.CharField(), help_text="YYYY-MM per point.")
+    explanations = serializers.ListField(child=serializers.CharField())
+    variation = serializers.ChoiceField(
+        choices=["common_cause", "improving", "concerning", "no_data"]
+    )
+    assurance = serializers.ChoiceField(
+        choices=["will_meet", "will_miss", "may_meet"], allow_null=True
+    )
+    goal = serializers.FloatField(allow_null=True)
+    latest_value = serializers.FloatField(allow_null=True)
+    latest_month = serializers.CharField(allow_null=True)
+    signal_rank = serializers.IntegerField()
+    is_current = serializers.BooleanField()
+    computed_at = serializers.DateTimeField(allow_null=True)
+    team = serializers.DictField(help_text="`{id, label}`, the label as data sharing allows.")
+    measure = serializers.DictField()
+    settings = serializers.DictField(help_text="As `settings/` answers.")
+    annotations = ChartAnnotationSerializer(
+        many=True,
+        help_text="The team's PDSA cycles on the chart, oldest first; empty for viewers "
+        "from other teams.",
+    )
+    learning_sessions = LearningSessionBandSerializer(many=True)
+
+
 STALE_SETTINGS = OpenApiResponse(
     OpenApiTypes.OBJECT,
     description="Someone changed the settings after the version you read: `{detail, "
@@ -149,6 +218,29 @@ def settings_body(settings: Any, *, hide_reasons: bool = False) -> dict[str, Any
     }
 
 
+def drawn_body(
+    team: Team, measure: Measure, snapshot: ChartSnapshot, *, full: bool
+) -> dict[str, Any]:
+    """What the chart draws besides the analysis: the team's PDSA cycles (only for those
+    who see the team in full, as the figure) and the learning sessions."""
+    ctx = charting.chart_context_for(team, measure, snapshot, with_annotations=full)
+    return {
+        "annotations": [
+            {
+                "date": item["date"].isoformat(),
+                "title": item["title"],
+                "decision": item.get("decision") or "",
+                "url": item["url"],
+            }
+            for item in (ctx.annotations if full else [])
+        ],
+        "learning_sessions": [
+            {"start": start.isoformat(), "end": end.isoformat(), "name": name}
+            for start, end, name in ctx.sessions
+        ],
+    }
+
+
 class SeriesViewMixin(CollaborativeViewSetMixin):
     """One team's series of one measure, or 404 for a caller who may not see it."""
 
@@ -183,8 +275,11 @@ class ChartView(SeriesViewMixin, APIView):
     @extend_schema(
         tags=["charts"],
         summary="A team's chart of a measure: the analysis, signals and icons",
+        description="Also what the chart draws besides the analysis: `learning_sessions` "
+        "and, for the team's own people, faculty and staff, the team's PDSA cycles linked "
+        "to the measure (`annotations`).",
         parameters=SERIES_PARAMETERS,
-        responses={200: ANALYSIS, 404: ErrorSerializer},
+        responses={200: TeamChartSerializer, 404: ErrorSerializer},
     )
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         team, measure = self.series(kwargs)
@@ -197,6 +292,7 @@ class ChartView(SeriesViewMixin, APIView):
         body["settings"] = settings_body(
             settings, hide_reasons=not sees_team_notes(self.access, team)
         )
+        body.update(drawn_body(team, measure, snapshot, full=sees_team_in_full(self.access, team)))
         return Response(body)
 
 

@@ -1,12 +1,14 @@
 """A team member plans a cycle linked to a change idea and a measure, moves it through Do,
 Study and Act to "adapt" and starts the next cycle of the ramp; faculty see it in the
-spread map, and it is an annotation on the team's chart of that measure."""
+spread map, and it is an annotation on the team's chart of that measure, in the chart
+data the API answers."""
 
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 from playwright.sync_api import expect
@@ -14,6 +16,7 @@ from playwright.sync_api import expect
 from pdsa.annotations import cycle_annotations
 from pdsa.models import PDSACycle
 from tests.factories import DEFAULT_PASSWORD
+from tests.measures.charting_support import add_values
 from tests.pdsa.support import make_world
 
 pytestmark = pytest.mark.browser
@@ -30,6 +33,11 @@ def _sign_in(page, email: str) -> None:
 def test_a_cycle_is_planned_run_studied_adapted_and_followed_by_the_next(page, live_server, org_a):
     world = make_world(org_a)
     collab = "/orgs/org-a/collaboratives/tfcbt/"
+    # The team has reported the measure every month up to this one (the cycle starts today,
+    # in the organization's time zone: a month more covers a day's difference).
+    last = timezone.localdate().replace(day=1) + relativedelta(months=1)
+    months = [date(2026, 1, 1) + relativedelta(months=number) for number in range(36)]
+    add_values(world.team, world.measure, {m: (5, 10) for m in months if m <= last})
 
     # The member finds the team's tracker from the PDSA area and plans a cycle.
     _sign_in(page, world.member.email)
@@ -101,6 +109,17 @@ def test_a_cycle_is_planned_run_studied_adapted_and_followed_by_the_next(page, l
         )
     assert [(a["title"], a["decision"]) for a in annotations] == [("Intake checklist", "adapt")]
     assert annotations[0]["url"].endswith(f"/pdsa/{first.pk}/")
+    # ... and in the team's chart data the API answers (faculty are still signed in).
+    chart = (
+        f"/api/v1/organizations/org-a/collaboratives/tfcbt/teams/{world.team.pk}"
+        f"/measures/{world.measure.pk}/chart/"
+    )
+    response = page.request.get(live_server.url + chart)
+    assert response.ok
+    drawn = response.json()["annotations"]
+    assert [(a["title"], a["decision"]) for a in drawn] == [("Intake checklist", "adapt")]
+    assert drawn[0]["date"] == first.started_on.isoformat()
+    assert drawn[0]["url"].endswith(f"/pdsa/{first.pk}/")
 
 
 def test_the_board_and_a_cycle_fit_a_phone_screen(page, live_server, org_a):

@@ -3,6 +3,8 @@ the collaborative aggregate."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,7 +12,12 @@ from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from measures.models import ChartSettings, ChartSnapshot
-from tests.factories import CollaborativeFactory, TeamFactory
+from tests.factories import (
+    CollaborativeFactory,
+    LearningSessionFactory,
+    PDSACycleFactory,
+    TeamFactory,
+)
 from tests.measures.charting_support import add_values, make_world, month
 
 pytestmark = pytest.mark.django_db
@@ -71,6 +78,84 @@ def test_the_chart_answers_its_settings_and_the_team(world):
     assert body["settings"]["allowed_chart_types"] == ["run", "p", "pp"]
     assert body["team"] == {"id": world.team.pk, "label": "Riverside Clinic"}
     assert body["measure"]["code"] == "completion"
+
+
+def _drawn(world, *, decision="adapt"):
+    """A learning session and a finished PDSA cycle of Riverside on the percentage measure."""
+    with scopes_disabled():
+        LearningSessionFactory(
+            collaborative=world.collaborative,
+            number=1,
+            title="Kick-off",
+            start_date=date(2026, 2, 3),
+            end_date=date(2026, 2, 4),
+        )
+        return PDSACycleFactory(
+            team=world.team,
+            measures=[world.percentage],
+            title="Checklist at intake",
+            status="done",
+            decision=decision,
+            started_on=date(2026, 6, 8),
+            finished_on=date(2026, 6, 30),
+        )
+
+
+def test_the_chart_answers_the_teams_pdsa_cycles_drawn_on_it(world):
+    cycle = _drawn(world)
+
+    body = client_for(world.lead).get(chart_url(world)).json()
+
+    assert body["annotations"] == [
+        {
+            "date": "2026-06-08",
+            "title": "Checklist at intake",
+            "decision": "adapt",
+            "url": f"/orgs/org-a/collaboratives/tfcbt/teams/{world.team.pk}/pdsa/{cycle.pk}/",
+        }
+    ]
+
+
+def test_the_chart_answers_the_learning_sessions_drawn_on_it(world):
+    _drawn(world)
+
+    body = client_for(world.faculty).get(chart_url(world)).json()
+
+    assert body["learning_sessions"] == [
+        {"start": "2026-02-03", "end": "2026-02-04", "name": "Learning Session 1: Kick-off"}
+    ]
+
+
+def test_another_teams_member_sees_the_sessions_but_not_the_teams_pdsa_cycles(world):
+    _drawn(world)
+
+    body = client_for(world.other_member).get(chart_url(world)).json()
+
+    assert body["annotations"] == []
+    assert len(body["learning_sessions"]) == 1
+
+
+def test_a_pdsa_cycle_of_another_measure_is_not_on_the_chart(world):
+    with scopes_disabled():
+        PDSACycleFactory(
+            team=world.team, measures=[world.rate], status="running", started_on=month(3)
+        )
+
+    body = client_for(world.lead).get(chart_url(world)).json()
+
+    assert body["annotations"] == []
+
+
+def test_the_schema_describes_the_cycles_and_sessions_of_a_chart(world):
+    schema = client_for(world.lead).get("/api/v1/schema/", {"format": "json"}).json()
+    path = (
+        "/api/v1/organizations/{org}/collaboratives/{collab}/teams/{team}/measures/{measure}/chart/"
+    )
+    response = schema["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+    ref = response["schema"]["$ref"].rsplit("/", 1)[-1]
+    properties = schema["components"]["schemas"][ref]["properties"]
+
+    assert {"annotations", "learning_sessions", "points", "phases"} <= set(properties)
 
 
 def test_reading_a_chart_twice_reads_the_kept_snapshot(world):
