@@ -28,7 +28,7 @@ def test_a_member_finds_the_teams_cycles_progress_and_spread_plan(client, erin, 
     for name in WORK:
         assert f'href="{url(name, riverside)}"' in content
     assert ">PDSA cycles</a>" in content
-    assert ">Progress</a>" in content
+    assert ">Progress scores</a>" in content
     assert ">Spread plan</a>" in content
 
 
