@@ -138,11 +138,11 @@ MESSAGES: dict[str, str] = {
         "changed the {kind_label} of “{team}” for {month} ({field_labels}); the score is {score}"
     ),
     "bsc.assessment.scale_changed": (
-        "reworded the levels {level_scores} of the progress scale of “{collaborative}”"
+        "reworded {level_scores} of the progress scale of “{collaborative}”"
     ),
     "bsc.spread_plan.created": "wrote the spread plan of “{team}”",
     "bsc.spread_plan.changed": "changed the spread plan of “{team}”: {field_labels}",
-    "bsc.chart.settings_changed": ("changed the chart of “{measure}” for “{team}”: {field_labels}"),
+    "bsc.chart.settings_changed": "changed the chart of “{measure}” for “{team}”: {field_labels}",
     "bsc.sharing.post_created": "posted the {kind_label} “{target}”",
     "bsc.sharing.post_updated": "{post_change} the post “{target}”",
     "bsc.sharing.post_removed": "removed the post “{title}”",
@@ -162,7 +162,7 @@ FIELD_LABELS: dict[str, str] = {
     "justification": "justification",
     "comments": "comments",
     "suggestions": "suggestions",
-    "shared_with_team": "shared with the team",
+    "shared_with_team": "sharing with the team",
     # Spread plans
     "what": "what will be spread",
     "to_whom": "to whom",
@@ -218,6 +218,20 @@ def _post_change(data: dict[str, Any]) -> str:
     return " and ".join(words) or "changed"
 
 
+def _level_scores(levels: Any) -> str:
+    """``[{"score": "1", ...}, {"score": "2.5", ...}]`` -> "levels 1 and 2.5"."""
+    scores = [
+        str(level.get("score", ""))
+        for level in (levels if isinstance(levels, list) else [])
+        if isinstance(level, dict)
+    ]
+    if not scores:
+        return "the levels"
+    if len(scores) == 1:
+        return f"level {scores[0]}"
+    return f"levels {', '.join(scores[:-1])} and {scores[-1]}"
+
+
 def _derived(data: dict[str, Any]) -> dict[str, str]:
     """Plain words computed from the logged data, for the sentences above."""
     fields = data.get("fields", data.get("changed"))
@@ -228,11 +242,7 @@ def _derived(data: dict[str, Any]) -> dict[str, str]:
         "kind_label": KIND_LABELS.get(kind, str(kind or "").replace("_", " ")),
         "field_labels": _field_labels(fields),
         "post_change": _post_change(data),
-        "level_scores": ", ".join(
-            str(level.get("score", "")) for level in levels if isinstance(level, dict)
-        )
-        if isinstance(levels, list)
-        else "",
+        "level_scores": _level_scores(levels),
         "frequency_label": FREQUENCY_LABELS.get(frequency, str(frequency or "")),
     }
 

@@ -202,9 +202,11 @@ def test_progress_scores_read_as_sentences(alice_client, org_a):
     )
     assert described["bsc.assessment.changed"] == (
         "changed the faculty score of “Riverside Clinic” for 2026-03 "
-        "(comments, score, shared with the team); the score is 3"
+        "(comments, score, sharing with the team); the score is 3"
     )
-    assert "1" in described["bsc.assessment.scale_changed"]
+    assert described["bsc.assessment.scale_changed"] == (
+        "reworded level 1 of the progress scale of “TF-CBT Collaborative”"
+    )
 
 
 @pytest.mark.django_db
@@ -352,3 +354,23 @@ def test_the_audit_page_filters_progress_and_spread_plan_entries(alice_client, o
     page = response.content.decode()
     assert "wrote the spread plan of “Riverside Clinic”" in page
     assert "chose how to hear about new posts" not in page
+
+
+@pytest.mark.django_db
+def test_a_rewording_of_several_levels_names_them_all(org_a):
+    from tests.factories import AuditEntryFactory
+
+    entry = AuditEntryFactory(
+        organization=org_a,
+        action="bsc.assessment.scale_changed",
+        data={
+            "collaborative": "TF-CBT",
+            "levels": [
+                {"score": "1", "old": "a", "new": "b"},
+                {"score": "2.5", "old": "c", "new": "d"},
+                {"score": "5", "old": "e", "new": "f"},
+            ],
+        },
+    )
+
+    assert entry.description == "reworded levels 1, 2.5 and 5 of the progress scale of “TF-CBT”"
