@@ -24,8 +24,6 @@ if TYPE_CHECKING:
 
 
 MAX_LABEL = 100
-
-
 MAX_REASON = 300
 
 

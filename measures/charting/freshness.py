@@ -80,8 +80,6 @@ def series_changed(
 # What a PDSA cycle's annotation on a chart shows (its start day, title and decision) and
 # the fields whose change can move them.
 ANNOTATED_CYCLE_FIELDS = frozenset({"title", "decision", "started_on", "status", "measures"})
-
-
 # The collaborative's settings that its charts are computed from: the default rule set, and
 # the dates that bound the series' months.
 COLLABORATIVE_CHART_INPUTS = frozenset({"run_chart_rules", "start_date", "end_date"})

@@ -33,8 +33,6 @@ CHARTS_FOR_SHAPE: dict[str, tuple[str, ...]] = {
     MeasureShape.MEAN: (SpcChart.RUN, SpcChart.I),
     MeasureShape.MEDIAN: (SpcChart.RUN, SpcChart.I),
 }
-
-
 RATIO_CHARTS = frozenset({SpcChart.P, SpcChart.PP, SpcChart.U, SpcChart.UP})
 
 

@@ -31,8 +31,6 @@ logger = logging.getLogger("measures.charting")
 
 
 SIGNAL_RANK = {"concerning": 3, "improving": 2, "common_cause": 1, "no_data": 0}
-
-
 # Bumped when what this module feeds the statistics or the figure changes.
 CHARTING_VERSION = "1"
 
