@@ -236,14 +236,14 @@ def _derived(data: dict[str, Any]) -> dict[str, str]:
     """Plain words computed from the logged data, for the sentences above."""
     fields = data.get("fields", data.get("changed"))
     levels = data.get("levels")
-    kind = data.get("kind")
-    frequency = data.get("frequency")
+    kind = str(data.get("kind") or "")
+    frequency = str(data.get("frequency") or "")
     return {
-        "kind_label": KIND_LABELS.get(kind, str(kind or "").replace("_", " ")),
+        "kind_label": KIND_LABELS.get(kind, kind.replace("_", " ")),
         "field_labels": _field_labels(fields),
         "post_change": _post_change(data),
         "level_scores": _level_scores(levels),
-        "frequency_label": FREQUENCY_LABELS.get(frequency, str(frequency or "")),
+        "frequency_label": FREQUENCY_LABELS.get(frequency, frequency),
     }
 
 
