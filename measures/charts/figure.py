@@ -321,11 +321,12 @@ def build_figure(analysis: dict, ctx: ChartContext) -> dict:
 
     shapes: list[dict] = []
     annotations: list[dict] = []
+    latest_cycle = None
     if dated:
         _sessions(ctx, months, shapes, annotations)
         _phases(analysis, ctx, months, shapes, annotations)
         if not compact:
-            _pdsa(ctx, months, data, annotations)
+            latest_cycle = _pdsa(ctx, months, data, annotations)
 
     layout: dict[str, Any] = {
         "template": "none",
@@ -372,9 +373,13 @@ def build_figure(analysis: dict, ctx: ChartContext) -> dict:
             }
         )
         # Half a month either side so the first and last markers are not cut.
+        # ... and on to a cycle started after the last month with a value (values lag).
+        end = months[-1] + dt.timedelta(days=15)
+        if latest_cycle is not None and latest_cycle + dt.timedelta(days=5) > end:
+            end = latest_cycle + dt.timedelta(days=5)
         layout["xaxis"]["range"] = [
             (months[0] - dt.timedelta(days=15)).isoformat(),
-            (months[-1] + dt.timedelta(days=15)).isoformat(),
+            end.isoformat(),
         ]
     if not compact:
         if ctx.title:
@@ -507,8 +512,11 @@ def _phases(
             )
 
 
-def _pdsa(ctx: ChartContext, months: list, data: list, annotations: list) -> None:
-    first, last = months[0] - dt.timedelta(days=15), months[-1] + dt.timedelta(days=15)
+def _pdsa(ctx: ChartContext, months: list, data: list, annotations: list) -> dt.date | None:
+    """Draw the cycles from half a month before the first month to the end of the month
+    after the last one (this month's tests, before its value is in); return the latest."""
+    first = months[0] - dt.timedelta(days=15)
+    last = (months[-1].replace(day=1) + dt.timedelta(days=62)).replace(day=1) - dt.timedelta(days=1)
     cycles = []
     for cycle in ctx.annotations:
         when = _as_date(cycle.get("date"))
@@ -516,7 +524,7 @@ def _pdsa(ctx: ChartContext, months: list, data: list, annotations: list) -> Non
             continue
         cycles.append((when, cycle))
     if not cycles:
-        return
+        return None
     cycles.sort(key=lambda item: item[0])
     hover = []
     for when, cycle in cycles:
@@ -566,3 +574,4 @@ def _pdsa(ctx: ChartContext, months: list, data: list, annotations: list) -> Non
                 "name": "pdsa",
             }
         )
+    return cycles[-1][0]

@@ -209,6 +209,21 @@ def test_pdsa_cycles_are_annotated_at_the_bottom_with_date_title_and_decision():
     assert label["text"] == '<a href="/cycles/7/">Reminder calls (adopted)</a>'
 
 
+def test_a_cycle_started_in_the_month_after_the_last_value_is_drawn_and_widens_the_axis():
+    # 20 months from January 2025: the last value is August 2026.
+    cycle = {"date": dt.date(2026, 9, 20), "title": "Evening slots", "decision": "", "url": ""}
+    figure = build_figure(run_chart(NOISE), context(20, annotations=[cycle]))
+    assert trace(figure, "PDSA cycle")["x"] == ["2026-09-20"]
+    assert figure["layout"]["xaxis"]["range"][1] == "2026-09-25"
+
+
+def test_a_cycle_two_months_after_the_last_value_is_left_out():
+    cycle = {"date": dt.date(2026, 10, 2), "title": "Later test", "decision": "", "url": ""}
+    figure = build_figure(run_chart(NOISE), context(20, annotations=[cycle]))
+    assert "PDSA cycle" not in names(figure)
+    assert figure["layout"]["xaxis"]["range"][1] == "2026-08-16"
+
+
 def test_user_text_in_the_figure_is_escaped():
     cycle = {"date": dt.date(2025, 8, 12), "title": "<b>x</b>", "decision": "", "url": ""}
     figure = build_figure(run_chart(NOISE), context(20, annotations=[cycle]))
