@@ -63,6 +63,39 @@ def _long_runs(points: list, phase: int, longer_than: int) -> list[tuple[str, li
     return [(s, block) for s, block in blocks if len(block) > longer_than]
 
 
+def _latest_run(points: list, phase: int) -> tuple[str, list[int]] | None:
+    """The phase's last block of useful points on one side of the centre line."""
+    blocks = _long_runs(points, phase, 0)
+    return blocks[-1] if blocks else None
+
+
+def _clustered(
+    analysis: dict,
+    direction: str,
+    points: list,
+    months: list,
+    phase: int,
+    last: int | None,
+    centre: str,
+) -> tuple[str, list[int], str]:
+    """Tone, points and words for a phase-wide "too few crossings/runs" signal.
+
+    Too few crossings means the values stay on one side for long stretches; where the
+    process is now (the side of the latest run) says whether that is for the better.
+    """
+    run = _latest_run(points, phase)
+    if run is None:
+        return NEUTRAL, [], ""
+    side, hits = run
+    words = (
+        f" The latest {_count_months(len(hits)).lower()} are {side} the {centre} "
+        f"({_span(months, points, hits, last)})."
+        if len(hits) > 1
+        else f" The latest month is {side} the {centre}."
+    )
+    return _tone_for_side(analysis, direction, side), hits, words
+
+
 def _signals(
     analysis: dict, ctx: ChartContext | None, direction: str, rule_set: str | None
 ) -> list[_Signal]:
@@ -147,15 +180,18 @@ def _signals(
                 )
             limits = ihi.get("runs_limits")
             if limits and ihi.get("too_few_runs"):
+                tone, hits, latest = _clustered(
+                    analysis, direction, points, months, number, last, centre
+                )
                 signals.append(
                     _Signal(
                         "too_few_runs",
-                        NEUTRAL,
+                        tone,
                         number,
-                        [],
+                        hits,
                         f"{prefix}Too few runs around the median ({ihi.get('n_runs')}, "
                         f"fewer than the {limits[0]} expected for {useful} useful months): "
-                        "under the IHI rules that means non-random change.",
+                        f"under the IHI rules that means non-random change.{latest}",
                     )
                 )
             if limits and ihi.get("too_many_runs"):
@@ -229,15 +265,18 @@ def _signals(
             crossings = phase.get("n_crossings")
             crossings_min = phase.get("n_crossings_min")
             if crossings is not None and crossings_min is not None and crossings < crossings_min:
+                tone, hits, latest = _clustered(
+                    analysis, direction, points, months, number, last, centre
+                )
                 signals.append(
                     _Signal(
                         "few_crossings",
-                        NEUTRAL,
+                        tone,
                         number,
-                        [],
+                        hits,
                         f"{prefix}Too few crossings of the {centre} ({crossings}, fewer than "
                         f"the {crossings_min} expected for {useful} useful months): "
-                        "Anhøj rules signal non-random variation.",
+                        f"Anhøj rules signal non-random variation.{latest}",
                     )
                 )
     return signals

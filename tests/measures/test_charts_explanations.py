@@ -85,10 +85,37 @@ def test_an_ihi_signal_is_not_shown_when_the_chart_uses_the_anhoj_rules():
 def test_too_few_crossings_of_the_mean_is_explained_under_the_anhoj_rules():
     analysis = control_chart(NOISE, phases=[phase(n_crossings=3, n_crossings_min=6)])
     (explanation,) = explain_signals(analysis, context(20))
-    assert explanation.text == (
+    assert explanation.text.startswith(
         "Too few crossings of the mean (3, fewer than the 6 expected for 20 useful months): "
         "Anhøj rules signal non-random variation."
     )
+
+
+# Seven months below the mean, then seven above: a step up too short for a long run.
+STEP_UP = [44, 45, 43, 46, 44, 45, 43, 56, 55, 57, 54, 56, 55, 57]
+
+
+def test_too_few_crossings_ending_on_the_good_side_is_an_improvement_since_the_latest_run():
+    analysis = control_chart(STEP_UP, phases=[phase(n_useful=14, n_crossings=1, n_crossings_min=4)])
+    (explanation,) = explain_signals(analysis, context(14, direction="up"))
+    assert explanation.kind == "few_crossings"
+    assert explanation.tone == "improvement"
+    assert explanation.text.endswith("The latest 7 months are above the mean (since August 2025).")
+
+
+def test_too_few_crossings_ending_on_the_bad_side_is_a_concern():
+    analysis = control_chart(STEP_UP, phases=[phase(n_useful=14, n_crossings=1, n_crossings_min=4)])
+    (explanation,) = explain_signals(analysis, context(14, direction="down"))
+    assert explanation.tone == "concern"
+
+
+def test_too_few_ihi_runs_are_toned_by_the_side_of_the_latest_run():
+    analysis = run_chart(STEP_UP)
+    analysis["phases"][0]["ihi"].update(n_useful=14, n_runs=2, runs_limits=[4, 12])
+    analysis["phases"][0]["ihi"]["too_few_runs"] = True
+    (explanation,) = explain_signals(analysis, context(14, direction="up"))
+    assert explanation.kind == "too_few_runs"
+    assert explanation.tone == "improvement"
 
 
 def test_an_anhoj_long_run_is_located_and_toned_by_its_side():

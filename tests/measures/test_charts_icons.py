@@ -123,3 +123,9 @@ def test_the_icon_labels_are_printed_on_request():
 def test_no_assurance_icon_is_rendered_without_an_assurance():
     html = render_to_string("measures/charts/_icons.html", {"variation": "common_cause"})
     assert "goal" not in html
+
+
+def test_too_few_crossings_ending_above_the_mean_makes_a_higher_is_better_series_improving():
+    values = [44, 45, 43, 46, 44, 45, 43, 56, 55, 57, 54, 56, 55, 57]
+    analysis = control_chart(values, phases=[phase(n_useful=14, n_crossings=1, n_crossings_min=4)])
+    assert variation_icon(analysis, "up") == "improving"
