@@ -81,6 +81,8 @@ class DemoMeasure:
     start: float = 0
     target: float = 0
     noise: float = 0
+    # A run chart unless set: the demo shows a control chart too (limits, goal assurance).
+    default_chart: str = "run"
 
 
 NATIONAL_MEASURES = (
@@ -98,6 +100,7 @@ NATIONAL_MEASURES = (
         ),
         numerator_label="Children who completed TF-CBT",
         denominator_label="Children who ended TF-CBT this month",
+        default_chart="p",
         start=0.40,
         target=0.72,
         noise=0.07,
@@ -304,6 +307,7 @@ def _create_measures(
             definition=spec.definition,
             numerator_label=spec.numerator_label,
             denominator_label=spec.denominator_label,
+            default_chart=spec.default_chart,
         )
         measures.append((measure, spec))
     return measures
