@@ -9,15 +9,15 @@ The series is Riverside's; a chart a caller may not see is 404, as if it did not
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from measures.api import charts_urls
+from tests.api_routes import api_endpoints
 from tests.measures.charting_support import add_values, make_world, month
 
 pytestmark = pytest.mark.django_db
@@ -119,19 +119,8 @@ def test_permission_matrix(request, org_a, alice, bob, carol, case: Case, person
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            view = pattern.callback.view_class
-            actions = {m for m in view.http_method_names if hasattr(view, m)}
-            for method in actions - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_charts_api():
-    routed = set(_endpoints(charts_urls.urlpatterns))
+    routed = set(api_endpoints(charts_urls.urlpatterns))
 
     assert routed == {(case.name, case.method) for case in MATRIX}
 

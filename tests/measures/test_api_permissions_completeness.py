@@ -7,12 +7,11 @@ a team's own day-to-day leader (dana) may not; the outsider (carol) gets 404.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 
 from measures.api import completeness_urls
+from tests.api_routes import api_endpoints
 from tests.factories import CollaborativeFactory, TeamFactory
 from tests.measures.completeness_support import (  # noqa: F401 - fixtures by name
     api_as_fixture,
@@ -43,17 +42,8 @@ def test_permission_matrix(api_as, collab, riverside, dana, fay, name, method, e
     assert response.status_code == expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            for method in set(pattern.callback.actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_completeness_api():
-    routed = set(_endpoints(completeness_urls.urlpatterns))
+    routed = set(api_endpoints(completeness_urls.urlpatterns))
 
     assert routed <= {(name, method) for name, method, _ in MATRIX}
     assert {(name, method) for name, method, _ in MATRIX if method == "get"} == routed

@@ -8,13 +8,12 @@ outsider, admin of org B) and an anonymous caller.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from measures.api import reminders_urls
+from tests.api_routes import api_endpoints
 from tests.factories import (
     CollaborativeFactory,
     MonthlyReportFactory,
@@ -78,17 +77,8 @@ def test_permission_matrix(request, world, reminder, org_b, name, method, expect
     assert response.status_code == expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            for method in set(pattern.callback.actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_reminders_api():
-    assert set(_endpoints(reminders_urls.urlpatterns)) == {(n, m) for n, m, _ in MATRIX}
+    assert set(api_endpoints(reminders_urls.urlpatterns)) == {(n, m) for n, m, _ in MATRIX}
 
 
 def test_it_describes_each_reminder(request, world, reminder):

@@ -9,18 +9,18 @@ a caller may not see is 404, as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 from rest_framework.test import APIClient
 
 from measures.api import reports_urls
 from measures.models import MetricValue, MonthlyReport
 from measures.services import reports as services
+from tests.api_routes import api_endpoints
 from tests.factories import CollaborativeFactory, TeamFactory
 from tests.measures.reports_support import FULL_VALUES, MARCH, make_world
 
@@ -118,21 +118,8 @@ def test_permission_matrix(request, world, case: Case, persona: str):
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            actions = getattr(pattern.callback, "actions", None)
-            if actions is None:
-                view = pattern.callback.view_class
-                actions = {m: m for m in view.http_method_names if hasattr(view, m)}
-            for method in set(actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_reports_api():
-    routed = set(_endpoints(reports_urls.urlpatterns))
+    routed = set(api_endpoints(reports_urls.urlpatterns))
 
     assert routed == {(case.name, case.method) for case in MATRIX}
 

@@ -10,17 +10,17 @@ staff write them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
 from pdsa import api_urls
+from tests.api_routes import api_endpoints
 from tests.factories import PDSACycleFactory
 from tests.pdsa.support import make_world
 
@@ -108,21 +108,8 @@ def test_permission_matrix(request, world, case: Case, persona: str):
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            actions = getattr(pattern.callback, "actions", None)
-            if actions is None:
-                view = pattern.callback.view_class
-                actions = {m: m for m in view.http_method_names if hasattr(view, m)}
-            for method in set(actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_pdsa_api():
-    routed = set(_endpoints(api_urls.urlpatterns))
+    routed = set(api_endpoints(api_urls.urlpatterns))
 
     assert routed == {(case.name, case.method) for case in MATRIX}
 

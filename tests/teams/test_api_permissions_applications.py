@@ -9,16 +9,17 @@ decide or set up), carol admin of org B (the outsider). Every URL names org A.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from rest_framework.test import APIClient
 
 from teams.api import applications_urls
 from teams.models import Application, ApplicationQuestion, ReadinessItem
+from tests.api_routes import api_endpoints
 from tests.factories import CollaborativeRoleFactory, MembershipFactory, UserFactory
 from tests.teams.applications_support import (
     answers_for,
@@ -189,23 +190,7 @@ def test_permission_matrix(client_for, objects, case: Case, persona: str):
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            callback = pattern.callback
-            actions = getattr(callback, "actions", None)
-            if actions is not None:
-                methods = set(actions)
-            else:
-                view = callback.cls
-                methods = {m for m in view.http_method_names if hasattr(view, m)}
-            for method in methods - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_endpoint():
-    routed = set(_endpoints(applications_urls.urlpatterns))
+    routed = set(api_endpoints(applications_urls.urlpatterns))
     in_matrix = {(case.name, case.method) for case in MATRIX}
     assert routed == in_matrix

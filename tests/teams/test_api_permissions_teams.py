@@ -8,16 +8,16 @@ Riverside (erin), faculty (fay), the outsider (carol) and an anonymous caller.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from teams.api import teams_urls
 from teams.models import Team, TeamMember
+from tests.api_routes import api_endpoints
 from tests.factories import CollaborativeFactory, TeamFactory, TeamMemberFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,17 +98,8 @@ def test_permission_matrix(api_as, world, case: Case, persona: str):
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            for method in set(pattern.callback.actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route_of_the_teams_api():
-    routed = set(_endpoints(teams_urls.urlpatterns))
+    routed = set(api_endpoints(teams_urls.urlpatterns))
 
     assert routed == {(case.name, case.method) for case in MATRIX}
 

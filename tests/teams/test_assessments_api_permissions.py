@@ -9,18 +9,18 @@ caller may not see is 404, as if it did not exist.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.urls import URLPattern, URLResolver, reverse
+from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from teams.api import assessments_urls, spread_plans_urls
 from teams.models import ProgressAssessment, SpreadPlan
+from tests.api_routes import api_endpoints
 from tests.factories import CollaborativeFactory, ProgressAssessmentFactory, TeamFactory
 from tests.teams.conftest import PERSONAS
 
@@ -98,22 +98,9 @@ def test_permission_matrix(world, api_as, case: Case, persona: str):
     assert response.status_code == case.expected[PERSONAS.index(persona)], response.content
 
 
-def _endpoints(patterns: list) -> Iterator[tuple[str, str]]:
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _endpoints(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            actions = getattr(pattern.callback, "actions", None)
-            if actions is None:
-                view = pattern.callback.view_class
-                actions = {m: m for m in view.http_method_names if hasattr(view, m)}
-            for method in set(actions) - {"head", "options", "trace"}:
-                yield f"api:{pattern.name}", method
-
-
 def test_the_matrix_covers_every_route():
-    routed = set(_endpoints(assessments_urls.urlpatterns)) | set(
-        _endpoints(spread_plans_urls.urlpatterns)
+    routed = set(api_endpoints(assessments_urls.urlpatterns)) | set(
+        api_endpoints(spread_plans_urls.urlpatterns)
     )
 
     assert routed == {(case.name, case.method) for case in MATRIX}
