@@ -11,7 +11,7 @@ from collaboratives.models import ChangeIdea
 from collaboratives.uploads import ACCEPT_ATTRIBUTE
 from pdsa.models import AsPlanned, CycleStatus, Decision, PDSACycle
 from pdsa.selectors import ideas_in_package_order
-from pdsa.services import allowed_measures
+from pdsa.services import PLAN_FIELDS, allowed_measures
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -56,24 +56,7 @@ class PlanForm(StageForm):
 
     class Meta:
         model = PDSACycle
-        fields = [
-            "title",
-            "change_idea",
-            "other_idea_note",
-            "measures",
-            "builds_on",
-            "objective",
-            "questions",
-            "predictions",
-            "who",
-            "what",
-            "where",
-            "when_text",
-            "planned_start",
-            "planned_end",
-            "scale",
-            "data_to_collect",
-        ]
+        fields = list(PLAN_FIELDS)
         labels = {
             "title": "Short title",
             "change_idea": "Change idea tested",
