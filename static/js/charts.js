@@ -20,9 +20,16 @@
   }
 
   // On a phone the page heading names the chart: drop the title (Plotly titles do
-  // not wrap), and label fewer months so the ticks stay horizontal.
+  // not wrap), and label fewer months so the ticks stay horizontal. The written
+  // labels of learning sessions and PDSA cycles would overlap there: the bands and
+  // markers stay (with their hover text), and the data table below names them.
   function narrow(layout) {
     layout.title = { text: "" };
+    if (Array.isArray(layout.annotations)) {
+      layout.annotations = layout.annotations.filter(function (note) {
+        return note.name !== "session" && note.name !== "pdsa";
+      });
+    }
     layout.margin = Object.assign({}, layout.margin, { t: 30, l: 45, r: 10 });
     if (layout.xaxis && layout.xaxis.type === "date") {
       layout.xaxis.dtick = "M6";
