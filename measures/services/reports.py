@@ -485,56 +485,64 @@ def report_return(
     *, report: MonthlyReport, feedback: str, actor: Any, version: int | None = None
 ) -> MonthlyReport:
     """Faculty send a submitted report back with feedback the team sees (and gets by e-mail)."""
-    from measures.tasks import send_report_reviewed_email
-
     feedback = (feedback or "").strip()
     if not feedback:
         raise DomainError("Tell the team what to revise.", field="feedback")
-    with transaction.atomic():
-        current = _locked_current(report)
-        if version is not None and current.version != version:
-            raise StaleReportError(current)
-        ensure_not_archived(current.collaborative)
-        if current.status != ReportStatus.SUBMITTED:
-            raise ConflictError("Only a submitted report can be returned for revision.")
-        current = _transition(
-            current,
-            status=ReportStatus.RETURNED,
-            feedback=feedback,
-            reviewed_at=timezone.now(),
-            reviewed_by=person_of(actor),
-        )
-        _event(current, ReportEvent.Kind.RETURNED, actor, feedback)
-        _audit(current, actor, "returned")
-        send_report_reviewed_email.delay_on_commit(
-            organization_id=current.organization_id, report_id=current.pk
-        )
-    return current
+    return _review(
+        report,
+        actor=actor,
+        version=version,
+        feedback=feedback,
+        status=ReportStatus.RETURNED,
+        event=ReportEvent.Kind.RETURNED,
+        refusal="Only a submitted report can be returned for revision.",
+    )
 
 
 def report_accept(
     *, report: MonthlyReport, actor: Any, feedback: str = "", version: int | None = None
 ) -> MonthlyReport:
     """Faculty accept a submitted report; optional feedback; the team's leads are told."""
+    return _review(
+        report,
+        actor=actor,
+        version=version,
+        feedback=(feedback or "").strip(),
+        status=ReportStatus.ACCEPTED,
+        event=ReportEvent.Kind.ACCEPTED,
+        refusal="Only a submitted report can be accepted.",
+    )
+
+
+def _review(
+    report: MonthlyReport,
+    *,
+    actor: Any,
+    version: int | None,
+    feedback: str,
+    status: str,
+    event: str,
+    refusal: str,
+) -> MonthlyReport:
+    """Return or accept a submitted report: event, audit entry and the e-mail to the team."""
     from measures.tasks import send_report_reviewed_email
 
-    feedback = (feedback or "").strip()
     with transaction.atomic():
         current = _locked_current(report)
         if version is not None and current.version != version:
             raise StaleReportError(current)
         ensure_not_archived(current.collaborative)
         if current.status != ReportStatus.SUBMITTED:
-            raise ConflictError("Only a submitted report can be accepted.")
+            raise ConflictError(refusal)
         current = _transition(
             current,
-            status=ReportStatus.ACCEPTED,
+            status=status,
             feedback=feedback,
             reviewed_at=timezone.now(),
             reviewed_by=person_of(actor),
         )
-        _event(current, ReportEvent.Kind.ACCEPTED, actor, feedback)
-        _audit(current, actor, "accepted")
+        _event(current, event, actor, feedback)
+        _audit(current, actor, "returned" if status == ReportStatus.RETURNED else "accepted")
         send_report_reviewed_email.delay_on_commit(
             organization_id=current.organization_id, report_id=current.pk
         )
